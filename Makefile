@@ -1,0 +1,55 @@
+# The README's two commands: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 2
+STAMP := $(VENV)/.installed
+VENDOR := coach/static/vendor/chart.umd.js
+
+export FLASK_APP := coach
+
+.PHONY: run test install vendor migrate seed serve lint clean
+
+run: install vendor migrate seed serve ## install, migrate, seed the demo, serve on 127.0.0.1:$(PORT)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR): node_modules/.package-lock.json
+	mkdir -p coach/static/vendor
+	cp node_modules/chart.js/dist/chart.umd.js $(VENDOR)
+
+vendor: $(VENDOR)
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: install
+	$(BIN)/flask seed-demo
+
+serve: install
+	@echo "coach is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+test: install vendor ## the whole suite, unit to browser
+	bash scripts/test-setup.sh
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules coach/static/vendor .pytest_cache .hypothesis

@@ -1,0 +1,33 @@
+"""The application factory: reads like a table of contents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from coach.config import Settings, flask_config
+
+
+def build_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; refuses to start when an instrument file is invalid."""
+    settings = Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.from_mapping(flask_config(settings))
+    if config:
+        app.config.from_mapping(config)
+
+    from coach import assets, cli, errors, security
+    from coach.extensions_setup import register_extensions
+    from coach.instruments_registry import register_instruments
+    from coach.web import register_blueprints
+
+    register_instruments(app)
+    register_extensions(app)
+    register_blueprints(app)
+    cli.register(app)
+    errors.register(app)
+    security.register(app)
+    assets.register(app)
+    return app

@@ -1,0 +1,101 @@
+"""Flask commands: seed-demo, create-user, demo-sign-ins; validate-questionnaires is a plugin."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from coach.config import Settings
+from coach.extensions import db
+from coach.instrument import validate_directory
+from coach.instruments_registry import default_instrument
+from coach.models import Role
+from coach.services import accounts, demo
+
+DEMO_CREDENTIALS = "demo-sign-ins.txt"
+
+
+@click.command("validate-questionnaires")
+@click.option("--path", type=click.Path(path_type=Path), help="Folder of instrument files.")
+def validate_questionnaires(path: Path | None) -> None:
+    """Check every instrument file; print each problem and exit non-zero if there is one.
+
+    Registered as a plugin command so it runs even when a bad file stops the app loading.
+    """
+    folder = path or Settings.from_env().questionnaires_dir
+    problems = validate_directory(folder)
+    if problems:
+        for problem in problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
+        sys.exit(1)
+    click.echo(f"All instruments in {folder} are valid.")
+
+
+def register(app: Flask) -> None:
+    """Attach the app-bound commands."""
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_sign_ins)
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MANAGER.value)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create an account; the password is prompted for unless --password-stdin is given."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(
+            db.session,
+            accounts.NewAccount(email=email, name=name, role=Role(role), password=password),
+        )
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} account for {user.email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--seed", default=7, show_default=True, help="Random seed for the profiles.")
+def seed_demo(seed: int) -> None:
+    """Fill an empty database with the demo organisation and print its sign-ins."""
+    if not demo.database_is_empty(db.session):
+        click.echo("The database already holds people; the demo was not seeded.")
+        _print_saved_sign_ins()
+        return
+    password = os.environ.get("COACH_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    sign_ins = demo.seed_demo(db.session, default_instrument(), password, seed=seed)
+    lines = [f"  {s.email:<40} {s.role:<8} {s.what}" for s in sign_ins]
+    text = "Demo sign-ins (password for all: " + password + ")\n" + "\n".join(lines) + "\n"
+    path = Path(current_app.instance_path) / DEMO_CREDENTIALS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    click.echo(text)
+
+
+@click.command("demo-sign-ins")
+@with_appcontext
+def demo_sign_ins() -> None:
+    """Print the demo sign-ins saved when the demo was seeded."""
+    _print_saved_sign_ins()
+
+
+def _print_saved_sign_ins() -> None:
+    path = Path(current_app.instance_path) / DEMO_CREDENTIALS
+    if path.exists():
+        click.echo(path.read_text())

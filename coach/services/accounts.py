@@ -1,0 +1,90 @@
+"""Accounts: creating people, signing in, changing passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coach.models import OrgUnit, Role, User
+from coach.models.user import new_session_token
+from coach.services.passwords import hash_password, password_problem, verify_password
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message is for people."""
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What it takes to create a person."""
+
+    email: str
+    name: str
+    role: Role
+    password: str | None = None
+    unit: OrgUnit | None = None
+    manager: User | None = None
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare case-insensitively: stored trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    """The person with this address, whatever its case."""
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def add_person(session: Session, new: NewAccount) -> User:
+    """Stage a new person in ``session`` without committing (for bulk use cases)."""
+    email = normalise_email(new.email)
+    if not email or "@" not in email:
+        raise AccountError("Enter a valid e-mail address.")
+    if not new.name.strip():
+        raise AccountError("Enter the person's name.")
+    if find_by_email(session, email) is not None:
+        raise AccountError(f"An account for {email} already exists.")
+    if new.password is not None and (problem := password_problem(new.password)):
+        raise AccountError(problem)
+    user = User(
+        email=email,
+        name=new.name.strip(),
+        role=new.role.value,
+        password_hash=hash_password(new.password) if new.password else None,
+        unit=new.unit,
+        manager=new.manager,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_user(session: Session, new: NewAccount) -> User:
+    """Create one person and commit."""
+    user = add_person(session, new)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active person with these credentials, or None (never says which part was wrong)."""
+    user = find_by_email(session, email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Replace a password after checking the current one; signs out every other session."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not correct.")
+    if problem := password_problem(new):
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    session.commit()

@@ -1,0 +1,20 @@
+"""Blueprints, one package per audience; they never import each other."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every blueprint."""
+    from coach.web.admin.routes import bp as admin_bp
+    from coach.web.api.routes import bp as api_bp
+    from coach.web.assess.routes import bp as assess_bp
+    from coach.web.auth.routes import bp as auth_bp
+    from coach.web.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(assess_bp, url_prefix="/assessments")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

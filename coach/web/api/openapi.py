@@ -1,0 +1,179 @@
+"""The OpenAPI 3.1 document for /api/v1, written by hand and checked by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+_ERRORS = {
+    "401": {"description": "Not signed in", "content": {JSON: {"schema": _ref("Error")}}},
+    "404": {
+        "description": "Unknown, or not yours to read",
+        "content": {JSON: {"schema": _ref("Error")}},
+    },
+}
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["error", "message"],
+    },
+    "InstrumentSummary": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "version": {"type": "string"},
+            "title": {"type": "string"},
+        },
+        "required": ["id", "version", "title"],
+    },
+    "Instrument": {
+        "allOf": [
+            _ref("InstrumentSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "description": {"type": "string"},
+                    "response_options": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "value": {
+                                    "type": ["integer", "null"],
+                                    "description": "null means 'not able to observe'",
+                                },
+                                "label": {"type": "string"},
+                            },
+                        },
+                    },
+                    "dimensions": {"type": "array", "items": {"type": "object"}},
+                    "scales": {"type": "array", "items": {"type": "object"}},
+                    "items": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "scale": {"type": "string"},
+                                "key": {"type": "integer", "enum": [-1, 1]},
+                                "self_text": {"type": "string"},
+                                "observer_text": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        ]
+    },
+    "AssessmentSummary": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "instrument": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "version": {"type": "string"}},
+            },
+            "status": {"type": "string", "enum": ["draft", "submitted"]},
+            "started_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "required": ["id", "instrument", "status", "started_at"],
+    },
+    "Assessment": {
+        "allOf": [
+            _ref("AssessmentSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "scales": {
+                        "type": "array",
+                        "description": "Empty until the assessment is submitted.",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "name": {"type": "string"},
+                                "score": {
+                                    "type": ["number", "null"],
+                                    "description": "null: not enough answers",
+                                },
+                                "answered": {"type": "integer"},
+                                "items": {"type": "integer"},
+                            },
+                        },
+                    }
+                },
+            },
+        ]
+    },
+}
+
+
+def _get(summary: str, schema: dict[str, Any], params: list[dict[str, Any]] | None = None) -> dict:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "responses": {"200": _ok(schema, "OK"), **_ERRORS},
+    }
+    if params:
+        operation["parameters"] = params
+    return {"get": operation}
+
+
+def _path_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "coach API",
+            "version": "1",
+            "description": "Signed-in session cookie required. Individual results are only "
+            "ever returned to their owner.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/instruments": _get(
+                "List instruments",
+                {
+                    "type": "object",
+                    "properties": {
+                        "instruments": {"type": "array", "items": _ref("InstrumentSummary")}
+                    },
+                },
+            ),
+            "/instruments/{instrument_id}": _get(
+                "One instrument", _ref("Instrument"), [_path_param("instrument_id")]
+            ),
+            "/me/assessments": _get(
+                "My assessments",
+                {
+                    "type": "object",
+                    "properties": {
+                        "assessments": {"type": "array", "items": _ref("AssessmentSummary")}
+                    },
+                },
+            ),
+            "/assessments/{assessment_id}": _get(
+                "One of my assessments with its scale scores",
+                _ref("Assessment"),
+                [_path_param("assessment_id")],
+            ),
+        },
+        "components": {"schemas": _SCHEMAS},
+    }

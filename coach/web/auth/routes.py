@@ -1,0 +1,66 @@
+"""Signing in and out, and changing one's password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from coach.extensions import db
+from coach.services import accounts
+from coach.web.auth.forms import ChangePasswordForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+
+GENERIC_FAILURE = "That e-mail and password do not match an active account."
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> str | Response:
+    """Show the sign-in form and sign people in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()  # a fresh session on sign-in: no fixation
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(GENERIC_FAILURE, "error")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    """End this session."""
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    """Change one's password; every other session ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(db.session, user, form.current.data or "", form.new.data or "")
+        except accounts.AccountError as exc:
+            form.current.errors = [*form.current.errors, str(exc)]
+        else:
+            login_user(user)  # re-issue this session with the new token
+            flash("Your password is changed. Other sessions were signed out.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

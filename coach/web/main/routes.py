@@ -1,0 +1,34 @@
+"""The home page each person lands on after signing in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from coach.extensions import db
+from coach.instruments_registry import default_instrument, instruments
+from coach.services import assessments
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home() -> str | Response:
+    """Visitors are sent to sign in; people see their assessments and what to do next."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    mine = assessments.assessments_of(db.session, current_user)
+    return render_template(
+        "main/home.html",
+        assessments=mine,
+        instruments=instruments(),
+        instrument=default_instrument(),
+        draft=next((a for a in mine if not a.is_submitted), None),
+    )
+
+
+@bp.get("/healthz")
+def health() -> dict[str, str]:
+    """A liveness probe for process managers."""
+    return {"status": "ok"}
