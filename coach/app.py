@@ -21,6 +21,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from coach import assets, cli, errors, security
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
+    from coach.mail_setup import register_mail
     from coach.web import register_blueprints
 
     register_instruments(app)
@@ -30,4 +31,5 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     assets.register(app)
+    register_mail(app)
     return app

@@ -11,12 +11,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from coach import mail
 from coach.config import Settings
 from coach.extensions import db
 from coach.instrument import validate_directory
 from coach.instruments_registry import default_instrument
 from coach.models import Role
-from coach.services import accounts, demo
+from coach.services import accounts, demo, org_import
 
 DEMO_CREDENTIALS = "demo-sign-ins.txt"
 
@@ -43,6 +44,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(demo_sign_ins)
+    app.cli.add_command(import_people)
+    app.cli.add_command(send_mail)
 
 
 @click.command("create-user")
@@ -99,3 +102,38 @@ def _print_saved_sign_ins() -> None:
     path = Path(current_app.instance_path) / DEMO_CREDENTIALS
     if path.exists():
         click.echo(path.read_text())
+
+
+@click.command("import-people")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--deactivate-missing",
+    is_flag=True,
+    help="The file is the whole organisation: deactivate people who are not in it.",
+)
+@with_appcontext
+def import_people(csv_file: Path, deactivate_missing: bool) -> None:
+    """Import the org chart from a CSV file (email,name,unit,manager_email,role)."""
+    summary = org_import.import_people(
+        db.session,
+        csv_file.read_bytes(),
+        base_url=current_app.config["COACH"].base_url,
+        deactivate_missing=deactivate_missing,
+    )
+    for line in summary.lines():
+        click.echo(line, err=not summary.ok)
+    if not summary.ok:
+        sys.exit(1)
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail() -> None:
+    """Deliver every due message in the outbox over SMTP, with retries for failures."""
+    settings = current_app.config["COACH"]
+    if not mail.smtp_configured(settings):
+        raise click.ClickException("COACH_SMTP_HOST is not set: messages stay in the outbox.")
+    report = mail.deliver_due(db.session, settings)
+    click.echo(
+        f"Delivered {report.delivered}, will retry {report.retried}, gave up on {report.failed}."
+    )

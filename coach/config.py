@@ -64,6 +64,7 @@ class Settings:
     base_url: str
     secure_cookies: bool
     min_group_n: int
+    redis_url: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,6 +85,7 @@ class Settings:
             base_url=(env.get("COACH_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             secure_cookies=_flag(env.get("COACH_SECURE_COOKIES"), False),
             min_group_n=max(3, int(env.get("COACH_MIN_GROUP_N") or 3)),
+            redis_url=env.get("COACH_REDIS_URL", ""),
         )
 
 
@@ -109,5 +111,7 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": settings.secure_cookies,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "COACH": settings,
     }

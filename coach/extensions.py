@@ -1,5 +1,7 @@
 """Extension instances only; ``create_app`` binds them to an application."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Storage is chosen in init_app: Redis when COACH_REDIS_URL is set, so every worker counts
+# the same attempts; otherwise this process's memory (one-machine use and tests).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

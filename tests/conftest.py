@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from coach.extensions import db
+from coach.extensions import db, limiter
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +76,7 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     application: Flask = request.getfixturevalue("app")
     with application.app_context():
         db.session.remove()
+        limiter.reset()  # rate-limit counts belong to one test
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())

@@ -18,6 +18,9 @@ class OrgUnit(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    # "/1/5/12/": the ids from the top down, so "this unit and everything below it" is one
+    # indexed prefix match (tree_path LIKE '/1/5/%') at any depth and any size.
+    tree_path: Mapped[str] = mapped_column(String(1000), default="", index=True)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[OrgUnit]] = relationship(back_populates="parent")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -28,6 +29,16 @@ class NewAccount:
     manager: User | None = None
 
 
+# Deliberately plain: one "@", a dot in the domain, no spaces or list separators. Internal
+# domains (corp.local, acme.test) are common in self-hosted installs, so none is refused.
+EMAIL_PATTERN = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.][^@\s,;<>]*$")
+
+
+def is_valid_email(email: str) -> bool:
+    """True for an address the product can store and write to."""
+    return len(email) <= 254 and bool(EMAIL_PATTERN.match(email.strip()))
+
+
 def normalise_email(email: str) -> str:
     """E-mail addresses compare case-insensitively: stored trimmed and lower-cased."""
     return email.strip().lower()
@@ -41,7 +52,7 @@ def find_by_email(session: Session, email: str) -> User | None:
 def add_person(session: Session, new: NewAccount) -> User:
     """Stage a new person in ``session`` without committing (for bulk use cases)."""
     email = normalise_email(new.email)
-    if not email or "@" not in email:
+    if not is_valid_email(email):
         raise AccountError("Enter a valid e-mail address.")
     if not new.name.strip():
         raise AccountError("Enter the person's name.")

@@ -13,6 +13,7 @@ from coach.instrument import Instrument, Pole, ScaleKind
 from coach.models import Answer, Assessment, OrgUnit, Role, User
 from coach.services.accounts import NewAccount, add_person
 from coach.services.assessments import lock_and_score
+from coach.services.directory import ensure_unit
 
 DEMO_DOMAIN = "demo.coach.example"
 
@@ -98,21 +99,18 @@ def seed_demo(
     """Create the demo organisation in one transaction; returns the sign-ins to print."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
     names = _unique_names(rng)
-    company = OrgUnit(name="Brightwater")
-    people_unit = OrgUnit(name="People", parent=company)
-    session.add_all([company, people_unit])
+    company = ensure_unit(session, "Brightwater")
+    people_unit = ensure_unit(session, "Brightwater/People")
     hr = _add(session, "Helena Brandt", Role.HR, password, people_unit, None, "hr")
     admin = _add(session, "Ade Mensah", Role.ADMIN, password, people_unit, None, "admin")
     ceo = _add(session, "Camille Reyes", Role.MANAGER, password, company, None, "ceo")
     managers: list[User] = [ceo]
     for department, teams in _TREE.items():
-        dept_unit = OrgUnit(name=department, parent=company)
-        session.add(dept_unit)
+        dept_unit = ensure_unit(session, f"Brightwater/{department}")
         head = _add(session, next(names), Role.MANAGER, password, dept_unit, ceo)
         managers.append(head)
         for team in teams:
-            team_unit = OrgUnit(name=team, parent=dept_unit)
-            session.add(team_unit)
+            team_unit = ensure_unit(session, f"Brightwater/{department}/{team}")
             lead = _add(session, next(names), Role.MANAGER, password, team_unit, head)
             managers.append(lead)
             for _ in range(rng.randint(3, 6)):

@@ -2,18 +2,17 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from coach.models import Role
+from coach.web.validators import EmailAddress
 
 
 class NewPersonForm(FlaskForm):
     """A new account with a role and, optionally, a first password."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField(
-        "E-mail", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
-    )
+    email = EmailField("E-mail", validators=[DataRequired(), EmailAddress(), Length(max=254)])
     role = SelectField(
         "Role",
         choices=[

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from coach.extensions import db
-from coach.models import Role, User
+from coach.mail import smtp_configured
+from coach.models import OutboxMessage, Role, User
 from coach.services import accounts
 from coach.web.access import roles_required
 from coach.web.admin.forms import NewPersonForm
@@ -45,3 +46,14 @@ def people() -> str | Response:
             return redirect(url_for(".people"))
     everyone = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("admin/people.html", form=form, people=everyone)
+
+
+@bp.get("/outbox")
+@roles_required(Role.ADMIN)
+def outbox() -> str:
+    """Every queued and sent message with its link: with no SMTP server, links are sent by hand."""
+    settings = current_app.config["COACH"]
+    messages = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(500)
+    ).all()
+    return render_template("admin/outbox.html", messages=messages, smtp=smtp_configured(settings))

@@ -24,6 +24,31 @@ _ERRORS = {
 }
 
 _SCHEMAS: dict[str, Any] = {
+    "Unit": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "path": {"type": "string"},
+            "people": {"type": "integer", "description": "active people in this unit"},
+            "people_including_below": {"type": "integer"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}},
+        },
+        "required": ["id", "name", "path", "people", "people_including_below", "children"],
+    },
+    "Person": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
+            "unit": {"type": ["object", "null"]},
+            "manager": {"type": ["object", "null"]},
+            "role": {"type": "string", "enum": ["manager", "hr", "admin"]},
+            "active": {"type": "boolean"},
+        },
+        "required": ["id", "name", "email", "role", "active"],
+    },
     "Error": {
         "type": "object",
         "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
@@ -132,6 +157,14 @@ def _get(summary: str, schema: dict[str, Any], params: list[dict[str, Any]] | No
     return {"get": operation}
 
 
+def _hr(path_item: dict[str, Any]) -> dict[str, Any]:
+    path_item["get"]["responses"]["403"] = {
+        "description": "Not HR or an administrator",
+        "content": {JSON: {"schema": _ref("Error")}},
+    }
+    return path_item
+
+
 def _path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
@@ -168,6 +201,36 @@ def openapi_document() -> dict[str, Any]:
                         "assessments": {"type": "array", "items": _ref("AssessmentSummary")}
                     },
                 },
+            ),
+            "/hr/units": _hr(
+                _get(
+                    "The unit tree with people counts (HR and admin)",
+                    {
+                        "type": "object",
+                        "properties": {"units": {"type": "array", "items": _ref("Unit")}},
+                    },
+                )
+            ),
+            "/hr/people": _hr(
+                _get(
+                    "People in a unit and below it (HR and admin)",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "unit": {"type": ["string", "null"]},
+                            "people": {"type": "array", "items": _ref("Person")},
+                        },
+                    },
+                    [
+                        {
+                            "name": "unit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": "A unit id; people in every unit below it count too.",
+                        }
+                    ],
+                )
             ),
             "/assessments/{assessment_id}": _get(
                 "One of my assessments with its scale scores",

@@ -22,3 +22,24 @@ class ChangePasswordForm(FlaskForm):
         "New password again", validators=[DataRequired(), EqualTo("new", "The passwords differ.")]
     )
     submit = SubmitField("Change password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField("Send me a reset link")
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice, through an activation or reset link."""
+
+    new = PasswordField(
+        "New password",
+        description="At least 10 characters. A few unrelated words make a strong one.",
+        validators=[DataRequired(), Length(min=10, max=256)],
+    )
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new", "The passwords differ.")]
+    )
+    submit = SubmitField("Save my password")

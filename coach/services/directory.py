@@ -1,0 +1,192 @@
+"""The organisation directory: the unit tree and the people in it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from coach.models import OrgUnit, Role, TokenPurpose, User
+from coach.models.user import new_session_token
+from coach.services import accounts
+from coach.services.account_links import stage_link
+from coach.services.accounts import AccountError, NewAccount, find_by_email, normalise_email
+
+PATH_SEPARATOR = "/"
+
+
+@dataclass
+class UnitNode:
+    """A unit with its people counts: ``own`` in the unit, ``total`` including below it."""
+
+    unit: OrgUnit
+    own: int
+    total: int = 0
+    children: list[UnitNode] = field(default_factory=list)
+    depth: int = 0
+
+
+def split_path(path: str) -> list[str]:
+    """``"Acme / Ops/Logistics"`` -> ``["Acme", "Ops", "Logistics"]``."""
+    return [part.strip() for part in path.split(PATH_SEPARATOR) if part.strip()]
+
+
+def ensure_unit(session: Session, path: str, known: dict[str, OrgUnit] | None = None) -> OrgUnit:
+    """The unit at ``path``, creating it and any missing parents (no commit)."""
+    known = known if known is not None else units_by_path(session)
+    parent: OrgUnit | None = None
+    walked: list[str] = []
+    for name in split_path(path):
+        walked.append(name)
+        key = PATH_SEPARATOR.join(walked)
+        unit = known.get(key.lower())
+        if unit is None:
+            unit = OrgUnit(name=name, parent=parent)
+            session.add(unit)
+            session.flush()
+            unit.tree_path = f"{parent.tree_path if parent else '/'}{unit.id}/"
+            known[key.lower()] = unit
+        parent = unit
+    if parent is None:
+        raise AccountError("A unit path needs at least one name.")
+    return parent
+
+
+def units_by_path(session: Session) -> dict[str, OrgUnit]:
+    """Every unit keyed by its lower-cased full path."""
+    units = list(session.scalars(select(OrgUnit)))
+    by_id = {u.id: u for u in units}
+
+    def path_of(unit: OrgUnit) -> str:
+        names = []
+        current: OrgUnit | None = unit
+        while current is not None:
+            names.append(current.name)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        return PATH_SEPARATOR.join(reversed(names))
+
+    return {path_of(u).lower(): u for u in units}
+
+
+def unit_tree(session: Session) -> list[UnitNode]:
+    """The whole tree, depth-first, with active people counted per unit and per subtree."""
+    units = list(session.scalars(select(OrgUnit).order_by(OrgUnit.name)))
+    counts = Counter(
+        dict(
+            session.execute(
+                select(User.unit_id, func.count(User.id))
+                .where(User.active.is_(True))
+                .group_by(User.unit_id)
+            ).all()
+        )
+    )
+    nodes = {u.id: UnitNode(u, counts.get(u.id, 0)) for u in units}
+    roots: list[UnitNode] = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent else roots).append(nodes[unit.id])
+    ordered: list[UnitNode] = []
+    for root in roots:
+        _total(root, 0, ordered)
+    return ordered
+
+
+def _total(node: UnitNode, depth: int, ordered: list[UnitNode]) -> int:
+    node.depth = depth
+    ordered.append(node)
+    node.total = node.own + sum(_total(child, depth + 1, ordered) for child in node.children)
+    return node.total
+
+
+def unit_by_public_id(session: Session, public_id: str) -> OrgUnit | None:
+    """One unit by its public id."""
+    return session.scalar(select(OrgUnit).where(OrgUnit.public_id == public_id))
+
+
+def people_under(
+    session: Session, unit: OrgUnit | None, *, below: bool = True, with_relations: bool = True
+) -> list[User]:
+    """People in a unit (and, by default, every unit below it); everyone when unit is None."""
+    query = select(User).order_by(User.name)
+    if with_relations:  # unit and manager in the same round trip: no query per person
+        query = query.options(joinedload(User.unit), joinedload(User.manager))
+    if unit is not None:
+        if below:
+            query = query.join(OrgUnit, User.unit_id == OrgUnit.id).where(
+                OrgUnit.tree_path.startswith(unit.tree_path, autoescape=True)
+            )
+        else:
+            query = query.where(User.unit_id == unit.id)
+    return list(session.scalars(query))
+
+
+def person_by_public_id(session: Session, public_id: str) -> User | None:
+    """One person by their public id."""
+    return session.scalar(select(User).where(User.public_id == public_id))
+
+
+def would_loop(person: User, manager: User | None) -> bool:
+    """True when making ``manager`` this person's manager would close a reporting loop."""
+    seen: set[int] = set()
+    current = manager
+    while current is not None:
+        if current.id == person.id:
+            return True
+        if current.id in seen:
+            return True
+        seen.add(current.id)
+        current = current.manager
+    return False
+
+
+@dataclass(frozen=True)
+class PersonChange:
+    """An edit of one person from the directory pages."""
+
+    name: str
+    email: str
+    role: Role
+    unit_path: str
+    manager_email: str
+
+
+def update_person(session: Session, person: User, change: PersonChange) -> None:
+    """Edit or move a person; refuses a taken e-mail, an unknown manager or a loop."""
+    email = normalise_email(change.email)
+    other = find_by_email(session, email)
+    if other is not None and other.id != person.id:
+        raise AccountError(f"{email} already belongs to {other.name}.")
+    manager = None
+    if change.manager_email.strip():
+        manager = find_by_email(session, change.manager_email)
+        if manager is None:
+            raise AccountError(f"No one has the e-mail {change.manager_email.strip()}.")
+        if would_loop(person, manager):
+            raise AccountError(f"{manager.name} reports to {person.name}: that would be a loop.")
+    person.name = change.name.strip()
+    person.email = email
+    person.role = change.role.value
+    person.unit = ensure_unit(session, change.unit_path) if change.unit_path.strip() else None
+    person.manager = manager
+    session.commit()
+
+
+def set_active(session: Session, person: User, active: bool) -> None:
+    """Deactivate (keeping history and aggregates) or reactivate a person."""
+    person.active = active
+    if not active:
+        person.session_token = new_session_token()  # ends their open sessions at once
+    session.commit()
+
+
+def add_person(session: Session, new: NewAccount, *, base_url: str, send_activation: bool) -> User:
+    """Add someone to the directory, with an activation e-mail in the same transaction."""
+    if new.manager is not None and not new.manager.active:
+        raise AccountError(f"{new.manager.name} is deactivated and cannot be a manager.")
+    user = accounts.add_person(session, new)
+    if send_activation:
+        stage_link(session, user, TokenPurpose.ACTIVATION, base_url)
+    session.commit()
+    return user

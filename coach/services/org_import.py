@@ -1,0 +1,235 @@
+"""Importing the org chart from a CSV file: validate everything, then write it all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coach.models import OrgUnit, Role, TokenPurpose, User
+from coach.services.account_links import stage_link
+from coach.services.accounts import is_valid_email
+from coach.services.directory import ensure_unit, split_path, units_by_path
+
+COLUMNS = ("email", "name", "unit", "manager_email", "role")
+REQUIRED = ("email", "name", "unit")
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the file cannot be imported, located by row (1 is the header) and column."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One valid row."""
+
+    row: int
+    email: str
+    name: str
+    unit: str
+    manager_email: str
+    role: Role
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, with problems, why it did nothing)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deactivated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was valid (and so was imported)."""
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """The summary in a few plain lines, for the page and the command."""
+        if self.problems:
+            return [f"Nothing was imported: {len(self.problems)} problem(s) in the file."] + [
+                str(p) for p in self.problems
+            ]
+        return [
+            f"Added {len(self.added)}, changed {len(self.changed)}, "
+            f"deactivated {len(self.deactivated)}, unchanged {self.unchanged}."
+        ]
+
+
+def parse_people_csv(data: bytes) -> tuple[list[PersonRow], list[Problem]]:
+    """Decode and check every row; returns the rows, or every problem found."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [], [Problem(line, "-", "wrong encoding: save the file as CSV in UTF-8")]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        return [], [Problem(1, c, "missing column") for c in missing]
+    reader.fieldnames = header
+    rows: list[PersonRow] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(reader, start=2):
+        if number > MAX_ROWS + 1:
+            problems.append(Problem(number, "-", f"more than {MAX_ROWS} rows"))
+            break
+        row = _check_row(number, raw, seen, problems)
+        if row is not None:
+            rows.append(row)
+    return rows, problems
+
+
+def _check_row(
+    number: int, raw: dict[str | None, str | None], seen: dict[str, int], problems: list[Problem]
+) -> PersonRow | None:
+    if None in raw:
+        problems.append(Problem(number, "-", "more values than columns"))
+        return None
+    value = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+    before = len(problems)
+    email = value["email"].lower()
+    if not is_valid_email(email):
+        problems.append(Problem(number, "email", f"malformed e-mail {value['email']!r}"))
+    elif email in seen:
+        problems.append(Problem(number, "email", f"duplicate e-mail, also on row {seen[email]}"))
+    else:
+        seen[email] = number
+    if not value["name"]:
+        problems.append(Problem(number, "name", "the name is empty"))
+    if not split_path(value["unit"]):
+        problems.append(Problem(number, "unit", "the unit path is empty"))
+    manager = value["manager_email"].lower()
+    if manager and not is_valid_email(manager):
+        problems.append(Problem(number, "manager_email", f"malformed e-mail {manager!r}"))
+    role = value["role"].lower() or Role.MANAGER.value
+    if role not in {r.value for r in Role}:
+        problems.append(Problem(number, "role", f"unknown role {value['role']!r}"))
+    if len(problems) > before:
+        return None
+    return PersonRow(number, email, value["name"], value["unit"], manager, Role(role))
+
+
+def check_managers(rows: list[PersonRow], existing: dict[str, User]) -> list[Problem]:
+    """Unknown managers, people managing themselves, and reporting loops."""
+    problems: list[Problem] = []
+    in_file = {r.email: r for r in rows}
+    email_of = {user.id: email for email, user in existing.items()}
+    manager_of = {
+        email: email_of[user.manager_id]
+        for email, user in existing.items()
+        if user.manager_id in email_of
+    }
+    manager_of.update({r.email: r.manager_email for r in rows if r.manager_email})
+    for r in rows:
+        if not r.manager_email:
+            manager_of.pop(r.email, None)
+            continue
+        if r.manager_email == r.email:
+            problems.append(Problem(r.row, "manager_email", "a person cannot manage themselves"))
+        elif r.manager_email not in in_file and r.manager_email not in existing:
+            problems.append(Problem(r.row, "manager_email", f"unknown manager {r.manager_email}"))
+    reported: set[str] = set()
+    for r in rows:
+        cycle = _cycle_from(r.email, manager_of)
+        if cycle and not reported.intersection(cycle):
+            reported.update(cycle)
+            chain = " -> ".join([*cycle, cycle[0]])
+            problems.append(Problem(r.row, "manager_email", f"manager loop: {chain}"))
+    return problems
+
+
+def _cycle_from(start: str, manager_of: dict[str, str]) -> list[str]:
+    path: list[str] = []
+    position: dict[str, int] = {}
+    current: str | None = start
+    while current is not None and current not in position:
+        position[current] = len(path)
+        path.append(current)
+        current = manager_of.get(current)
+    if current is None or current == "" or current not in position:
+        return []
+    return path[position[current] :] if start in path[position[current] :] else []
+
+
+def import_people(
+    session: Session,
+    data: bytes,
+    *,
+    base_url: str,
+    deactivate_missing: bool = False,
+    may_grant_admin: bool = True,
+) -> ImportSummary:
+    """Validate the whole file; when it is clean, apply it in one transaction."""
+    rows, problems = parse_people_csv(data)
+    if not may_grant_admin:
+        problems += [
+            Problem(r.row, "role", "only an administrator can import administrators")
+            for r in rows
+            if r.role is Role.ADMIN
+        ]
+    existing = {u.email: u for u in session.scalars(select(User))}
+    problems += check_managers(rows, existing) if not problems else []
+    if problems:
+        return ImportSummary(problems=sorted(problems, key=lambda p: (p.row, p.column)))
+    summary = ImportSummary()
+    units = units_by_path(session)
+    people: dict[str, User] = dict(existing)
+    for r in rows:
+        _apply_row(session, r, people, units, summary, base_url)
+    for r in rows:  # managers second, once everyone in the file exists
+        person = people[r.email]
+        manager = people.get(r.manager_email) if r.manager_email else None
+        if person.manager_id != (manager.id if manager else None):
+            person.manager = manager
+            if r.email not in summary.added and r.email not in summary.changed:
+                summary.changed.append(r.email)
+    summary.unchanged = len(rows) - len(summary.added) - len(summary.changed)
+    if deactivate_missing:
+        listed = {r.email for r in rows}
+        for email, person in existing.items():
+            if email not in listed and person.active:
+                person.active = False
+                summary.deactivated.append(email)
+    session.commit()
+    return summary
+
+
+def _apply_row(
+    session: Session,
+    r: PersonRow,
+    people: dict[str, User],
+    units: dict[str, OrgUnit],
+    summary: ImportSummary,
+    base_url: str,
+) -> None:
+    unit = ensure_unit(session, r.unit, units)
+    person = people.get(r.email)
+    if person is None:
+        person = User(email=r.email, name=r.name, role=r.role.value, unit=unit)
+        session.add(person)
+        session.flush()
+        people[r.email] = person
+        summary.added.append(r.email)
+        stage_link(session, person, TokenPurpose.ACTIVATION, base_url)
+        return
+    # The active flag is left alone: deactivating is HR's explicit act (or --deactivate-missing).
+    if (person.name, person.role, person.unit_id) != (r.name, r.role.value, unit.id):
+        person.name, person.role, person.unit = r.name, r.role.value, unit
+        summary.changed.append(r.email)

@@ -1,0 +1,78 @@
+"""HR endpoints of the JSON API: the organisation directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request
+from flask_login import current_user
+
+from coach.extensions import db
+from coach.models import Role
+from coach.services import directory
+from coach.web.api.routes import api_login_required, bp
+
+
+def _require_hr() -> None:
+    if not current_user.has_role(Role.HR, Role.ADMIN):
+        abort(403)
+
+
+@bp.get("/hr/units")
+@api_login_required
+def hr_units() -> dict[str, Any]:
+    """The unit tree with the number of active people in each unit and below it."""
+    _require_hr()
+    nodes = directory.unit_tree(db.session)
+    by_id = {n.unit.id: n for n in nodes}
+
+    def node_json(node: directory.UnitNode) -> dict[str, Any]:
+        return {
+            "id": node.unit.public_id,
+            "name": node.unit.name,
+            "path": "/".join(_names(node, by_id)),
+            "people": node.own,
+            "people_including_below": node.total,
+            "children": [node_json(child) for child in node.children],
+        }
+
+    return {"units": [node_json(n) for n in nodes if n.depth == 0]}
+
+
+def _names(node: directory.UnitNode, by_id: dict[int, directory.UnitNode]) -> list[str]:
+    names = [node.unit.name]
+    parent_id = node.unit.parent_id
+    while parent_id is not None and parent_id in by_id:
+        names.append(by_id[parent_id].unit.name)
+        parent_id = by_id[parent_id].unit.parent_id
+    return list(reversed(names))
+
+
+@bp.get("/hr/people")
+@api_login_required
+def hr_people() -> dict[str, Any]:
+    """People in a unit and every unit below it (everyone without ``unit``)."""
+    _require_hr()
+    unit = None
+    if unit_id := request.args.get("unit"):
+        unit = directory.unit_by_public_id(db.session, unit_id)
+        if unit is None:
+            abort(404)
+    people = directory.people_under(db.session, unit, with_relations=True)
+    return {
+        "unit": unit.public_id if unit else None,
+        "people": [
+            {
+                "id": p.public_id,
+                "name": p.name,
+                "email": p.email,
+                "unit": {"id": p.unit.public_id, "name": p.unit.name} if p.unit else None,
+                "manager": {"id": p.manager.public_id, "name": p.manager.name}
+                if p.manager
+                else None,
+                "role": p.role,
+                "active": p.active,
+            }
+            for p in people
+        ],
+    }

@@ -1,0 +1,159 @@
+"""The organisation directory for HR and administrators."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from coach.extensions import db
+from coach.models import Role, User
+from coach.services import account_links, directory, org_import
+from coach.services.accounts import AccountError, NewAccount, find_by_email
+from coach.web.access import roles_required
+from coach.web.directory.forms import ImportForm, PersonForm
+
+bp = Blueprint("directory", __name__)
+HR_OR_ADMIN = (Role.HR, Role.ADMIN)
+
+
+def _limit_roles(form: PersonForm, person: User | None = None) -> None:
+    """Only administrators hand out, or change, the administrator role."""
+    if current_user.has_role(Role.ADMIN):
+        return
+    if person is not None and person.has_role(Role.ADMIN):
+        abort(403)
+    form.role.choices = [c for c in form.role.choices if c.value != Role.ADMIN.value]
+
+
+def _base_url() -> str:
+    return current_app.config["COACH"].base_url  # type: ignore[no-any-return]
+
+
+@bp.get("/")
+@roles_required(*HR_OR_ADMIN)
+def index() -> str:
+    """The unit tree, and the people in the chosen unit and below."""
+    tree = directory.unit_tree(db.session)
+    unit = None
+    if unit_id := request.args.get("unit"):
+        unit = directory.unit_by_public_id(db.session, unit_id)
+        if unit is None:
+            abort(404)
+    people = directory.people_under(db.session, unit)
+    return render_template("directory/index.html", tree=tree, unit=unit, people=people)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles_required(*HR_OR_ADMIN)
+def new_person() -> str | Response:
+    """Add one person."""
+    form = PersonForm(send_activation=True)
+    _limit_roles(form)
+    if form.validate_on_submit():
+        try:
+            manager = _manager(form)
+            unit = directory.ensure_unit(db.session, form.unit.data) if form.unit.data else None
+            person = directory.add_person(
+                db.session,
+                NewAccount(
+                    form.email.data or "",
+                    form.name.data or "",
+                    Role(form.role.data),
+                    unit=unit,
+                    manager=manager,
+                ),
+                base_url=_base_url(),
+                send_activation=form.send_activation.data,
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(exc)]
+        else:
+            flash(f"{person.name} was added.", "success")
+            return redirect(url_for(".index", unit=person.unit.public_id if person.unit else None))
+    return render_template("directory/person.html", form=form, person=None)
+
+
+def _manager(form: PersonForm) -> User | None:
+    if not form.manager_email.data:
+        return None
+    manager = find_by_email(db.session, form.manager_email.data)
+    if manager is None:
+        raise AccountError(f"No one has the e-mail {form.manager_email.data}.")
+    return manager
+
+
+@bp.route("/people/<public_id>", methods=["GET", "POST"])
+@roles_required(*HR_OR_ADMIN)
+def person(public_id: str) -> str | Response:
+    """Edit or move a person."""
+    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    form = PersonForm(
+        obj=person,
+        data=None
+        if request.method == "POST"
+        else {
+            "unit": person.unit.path() if person.unit else "",
+            "manager_email": person.manager.email if person.manager else "",
+        },
+    )
+    _limit_roles(form, person)
+    if form.validate_on_submit():
+        change = directory.PersonChange(
+            form.name.data or "",
+            form.email.data or "",
+            Role(form.role.data),
+            form.unit.data or "",
+            form.manager_email.data or "",
+        )
+        try:
+            directory.update_person(db.session, person, change)
+        except AccountError as exc:
+            db.session.rollback()
+            form.manager_email.errors = [*form.manager_email.errors, str(exc)]
+        else:
+            flash(f"{person.name} was saved.", "success")
+            return redirect(url_for(".person", public_id=public_id))
+    return render_template("directory/person.html", form=form, person=person)
+
+
+@bp.post("/people/<public_id>/active")
+@roles_required(*HR_OR_ADMIN)
+def set_active(public_id: str) -> Response:
+    """Deactivate or reactivate; history and aggregates are kept either way."""
+    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    if person.id == current_user.id:
+        flash("You cannot deactivate yourself.", "error")
+    else:
+        active = request.form.get("active") == "1"
+        directory.set_active(db.session, person, active)
+        flash(f"{person.name} is {'active again' if active else 'deactivated'}.", "success")
+    return redirect(url_for(".person", public_id=public_id))
+
+
+@bp.post("/people/<public_id>/activation")
+@roles_required(*HR_OR_ADMIN)
+def resend_activation(public_id: str) -> Response:
+    """Send a fresh activation link; an older unused one stops working."""
+    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    account_links.send_activation(db.session, person, _base_url())
+    flash(f"An activation e-mail to {person.email} is queued.", "success")
+    return redirect(url_for(".person", public_id=public_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*HR_OR_ADMIN)
+def import_people() -> str:
+    """Upload the org chart: all rows are checked before anything is written."""
+    form = ImportForm()
+    summary = None
+    if form.validate_on_submit():
+        summary = org_import.import_people(
+            db.session,
+            form.file.data.read(),
+            base_url=_base_url(),
+            deactivate_missing=form.deactivate_missing.data,
+            may_grant_admin=current_user.has_role(Role.ADMIN),
+        )
+    return render_template("directory/import.html", form=form, summary=summary)

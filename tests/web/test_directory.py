@@ -1,0 +1,181 @@
+"""The directory pages and API: HR and administrators only."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.models import OutboxMessage, User
+from conftest import Auth, csrf_from
+
+CSV = (
+    "email,name,unit,manager_email,role\n"
+    "ceo@acme.test,Camille Reyes,Acme,,manager\n"
+    "ops@acme.test,Jonas Fischer,Acme/Operations,ceo@acme.test,manager\n"
+    "log@acme.test,Lucia Costa,Acme/Operations/Logistics,ops@acme.test,manager\n"
+)
+
+
+def _hr(auth: Auth, make_user) -> None:  # type: ignore[no-untyped-def]
+    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena Brandt"))
+
+
+def _upload(auth: Auth, text: str, **extra: str):  # type: ignore[no-untyped-def]
+    page = auth.client.get("/directory/import")
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "file": (io.BytesIO(text.encode()), "org.csv"),
+        **extra,
+    }
+    return auth.client.post("/directory/import", data=data, content_type="multipart/form-data")
+
+
+def test_hr_uploads_the_org_chart_and_sees_the_tree(app, auth, make_user):
+    _hr(auth, make_user)
+    result = _upload(auth, CSV)
+    assert "Import done" in result.text and "Added 3" in result.text
+    tree = auth.client.get("/directory/").text
+    for name in ("Acme", "Operations", "Logistics", "Lucia Costa"):
+        assert name in tree
+
+
+def test_an_upload_with_a_bad_row_shows_the_row_and_imports_nothing(app, auth, make_user):
+    _hr(auth, make_user)
+    result = _upload(auth, CSV + "oops,Bad Row,Acme,,manager\n")
+    assert "Nothing was imported" in result.text
+    assert "<td>5</td><td>email</td>" in result.text.replace("\n", "").replace("  ", "")
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "ceo@acme.test")) is None
+
+
+def test_hr_filters_the_directory_by_unit_including_units_below(app, auth, make_user):
+    _hr(auth, make_user)
+    _upload(auth, CSV)
+    units = auth.client.get("/api/v1/hr/units").get_json()["units"]
+    acme = next(u for u in units if u["name"] == "Acme")
+    operations = acme["children"][0]
+    assert (acme["people_including_below"], operations["people_including_below"]) == (3, 2)
+    people = auth.client.get(f"/api/v1/hr/people?unit={operations['id']}").get_json()["people"]
+    assert sorted(p["email"] for p in people) == ["log@acme.test", "ops@acme.test"]
+    lucia = next(p for p in people if p["email"] == "log@acme.test")
+    assert lucia["manager"]["name"] == "Jonas Fischer" and lucia["active"] is True
+    page = auth.client.get(f"/directory/?unit={operations['id']}").text
+    assert "Lucia Costa" in page and "Camille Reyes" not in page.split("people-title")[1]
+
+
+def test_managers_cannot_read_the_directory_pages_or_api(app, auth, make_user):
+    auth.sign_in(make_user())
+    for url in ("/directory/", "/directory/import", "/directory/people/new", "/admin/outbox"):
+        assert auth.client.get(url).status_code == 403, url
+    for url in ("/api/v1/hr/units", "/api/v1/hr/people"):
+        response = auth.client.get(url)
+        assert response.status_code == 403 and response.get_json()["error"] == "Forbidden"
+
+
+def test_visitors_and_raters_without_accounts_cannot_read_the_directory(client):
+    assert client.get("/api/v1/hr/people").status_code == 401
+    assert "/sign-in" in client.get("/directory/").headers["Location"]
+
+
+def test_hr_adds_a_person_who_gets_an_activation_message(app, auth, make_user):
+    _hr(auth, make_user)
+    page = auth.client.get("/directory/people/new")
+    response = auth.client.post(
+        "/directory/people/new",
+        data={
+            "name": "Noor Haddad",
+            "email": "Noor@Acme.test",
+            "role": "manager",
+            "unit": "Acme/Sales",
+            "manager_email": "",
+            "send_activation": "y",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        noor = db.session.scalar(select(User).where(User.email == "noor@acme.test"))
+        assert noor.unit.path() == "Acme/Sales" and noor.password_hash is None
+        assert db.session.scalar(select(OutboxMessage.to_address)) == "noor@acme.test"
+
+
+def test_hr_moves_a_person_and_a_reporting_loop_is_refused(app, auth, make_user):
+    _hr(auth, make_user)
+    _upload(auth, CSV)
+    with app.app_context():
+        ceo = db.session.scalar(select(User).where(User.email == "ceo@acme.test")).public_id
+        lucia = db.session.scalar(select(User).where(User.email == "log@acme.test")).public_id
+    page = auth.client.get(f"/directory/people/{ceo}")
+    looped = auth.client.post(
+        f"/directory/people/{ceo}",
+        data={
+            "name": "Camille Reyes",
+            "email": "ceo@acme.test",
+            "role": "manager",
+            "unit": "Acme",
+            "manager_email": "log@acme.test",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert looped.status_code == 200 and "loop" in looped.text
+    page = auth.client.get(f"/directory/people/{lucia}")
+    moved = auth.client.post(
+        f"/directory/people/{lucia}",
+        data={
+            "name": "Lucia Costa",
+            "email": "log@acme.test",
+            "role": "manager",
+            "unit": "Acme/People",
+            "manager_email": "ceo@acme.test",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert moved.status_code == 302
+    with app.app_context():
+        person = db.session.scalar(select(User).where(User.email == "log@acme.test"))
+        assert person.unit.path() == "Acme/People" and person.manager.email == "ceo@acme.test"
+
+
+def test_a_deactivated_person_is_kept_but_cannot_sign_in(app, auth, make_user):
+    email = make_user("worker@example.org")
+    worker = Auth(app.test_client())
+    worker.sign_in(email)
+    _hr(auth, make_user)
+    with app.app_context():
+        public_id = db.session.scalar(select(User.public_id).where(User.email == email))
+    auth.post(
+        f"/directory/people/{public_id}/active",
+        {"active": "0"},
+        page=f"/directory/people/{public_id}",
+    )
+    assert worker.client.get("/").headers["Location"].endswith("/sign-in")  # session ended
+    assert Auth(app.test_client()).sign_in(email).status_code == 200  # stays on sign-in
+    with app.app_context():
+        assert db.session.scalar(select(User.active).where(User.email == email)) is False
+
+
+def test_hr_cannot_make_anyone_an_administrator(app, auth, make_user):
+    _hr(auth, make_user)
+    page = auth.client.get("/directory/people/new")
+    refused = auth.client.post(
+        "/directory/people/new",
+        data={
+            "name": "Root",
+            "email": "root@acme.test",
+            "role": "admin",
+            "unit": "",
+            "manager_email": "",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert refused.status_code == 200 and "Not a valid choice" in refused.text
+
+
+def test_the_admin_outbox_lists_messages_with_their_links(app, auth, make_user):
+    auth.sign_in(make_user("admin@example.org", role="admin", name="Ade Mensah"))
+    _upload(auth, CSV)
+    page = auth.client.get("/admin/outbox").text
+    assert "No SMTP server is configured" in page
+    assert page.count("activation link") == 3
