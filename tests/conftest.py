@@ -159,3 +159,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def is_checked(html: str, name: str, value: str) -> bool:
+    """True when the radio ``name`` with ``value`` is rendered checked (attributes sorted)."""
+    field, answer = re.escape(name), re.escape(value)
+    pattern = rf'<input checked id="{field}-\d+" name="{field}" type="radio" value="{answer}"'
+    return re.search(pattern, html) is not None

@@ -71,7 +71,7 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _parse(text: str, name: str) -> tuple[object, list[str]]:
+def parse_yaml(text: str, name: str) -> tuple[object, list[str]]:
     """Parse YAML text; return the data and any syntax problems."""
     loader = _StrictLoader(text)
     try:
@@ -96,7 +96,7 @@ def _load(path: Path) -> tuple[Instrument | None, list[str]]:
         return None, [f"{name}: file is not valid UTF-8 text ({exc.reason} at byte {exc.start})"]
     except OSError as exc:
         return None, [f"{name}: cannot read file: {exc.strerror or exc}"]
-    data, problems = _parse(text, name)
+    data, problems = parse_yaml(text, name)
     if problems and data is None:
         return None, problems
     instrument, more = build_instrument(data, name)

@@ -2,6 +2,18 @@
 
 from coach.models.account_token import AccountToken, TokenPurpose
 from coach.models.assessment import Answer, Assessment, AssessmentStatus, ScaleScoreRecord
+from coach.models.feedback import (
+    Campaign,
+    FeedbackComment,
+    FeedbackResponse,
+    FeedbackRound,
+    Invitation,
+    InvitationState,
+    RaterDraft,
+    ResponseAnswer,
+    ResponseScaleScore,
+    RoundState,
+)
 from coach.models.mail import MessageStatus, OutboxMessage
 from coach.models.org import OrgUnit
 from coach.models.user import Role, User
@@ -11,10 +23,20 @@ __all__ = [
     "Answer",
     "Assessment",
     "AssessmentStatus",
+    "Campaign",
+    "FeedbackComment",
+    "FeedbackResponse",
+    "FeedbackRound",
+    "Invitation",
+    "InvitationState",
     "MessageStatus",
     "OrgUnit",
     "OutboxMessage",
+    "RaterDraft",
+    "ResponseAnswer",
+    "ResponseScaleScore",
     "Role",
+    "RoundState",
     "ScaleScoreRecord",
     "TokenPurpose",
     "User",

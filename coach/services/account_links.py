@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coach import mail
 from coach.models import AccountToken, TokenPurpose, User
-from coach.models._common import utcnow
+from coach.models._common import as_utc, utcnow
 from coach.models.user import new_session_token
 from coach.services.accounts import AccountError, find_by_email
+from coach.services.links import new_token, token_hash
 from coach.services.passwords import hash_password, password_problem
 
 LIFETIME = {
@@ -28,19 +27,9 @@ class LinkError(AccountError):
     """The link cannot be used; the message says why in words a person understands."""
 
 
-def token_hash(raw: str) -> str:
-    """Only this hash of a link's token is stored."""
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def stage_link(session: Session, user: User, purpose: TokenPurpose, base_url: str) -> str:
     """Create a token for ``user`` and queue the e-mail carrying its link (no commit)."""
-    raw = secrets.token_urlsafe(32)  # 256 bits
+    raw = new_token()
     session.execute(  # an earlier unused link of the same kind stops working
         update(AccountToken)
         .where(
@@ -118,7 +107,7 @@ def check_link(session: Session, raw: str, purpose: TokenPurpose) -> ValidLink:
         raise LinkError("This link is not valid. Check that it was copied whole.")
     if token.used_at is not None:
         raise LinkError("This link has already been used or was replaced by a newer one.")
-    if _aware(token.expires_at) <= utcnow():
+    if as_utc(token.expires_at) <= utcnow():
         raise LinkError("This link has expired.")
     if not token.user.active:
         raise LinkError("This account is not active. Please ask HR.")

@@ -146,7 +146,8 @@ def test_a_500_person_org_chart_imports_in_one_step_as_a_tree(ctx):
             lines.append(f"{lead},Lead {d}-{t},Big/Dept {d}/Team {t},d{d}@big.test,manager\n")
             for m in range(10):
                 lines.append(
-                    f"m{d}-{t}-{m}@big.test,Member {d}-{t}-{m},Big/Dept {d}/Team {t},{lead},manager\n"
+                    f"m{d}-{t}-{m}@big.test,Member {d}-{t}-{m},"
+                    f"Big/Dept {d}/Team {t},{lead},manager\n"
                 )
     summary = _import("".join(lines)[:None])
     assert summary.ok, summary.problems[:3]

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
 from coach.instrument.schema import (
     Dimension,
     Instrument,
@@ -19,6 +22,8 @@ from coach.instrument.schema import (
     Scale,
     ScaleKind,
 )
+from coach.scoring.anonymity import RaterGroup
+from coach.scoring.scales import Answers
 
 NOT_OBSERVED = ResponseOption(None, "Not able to observe")
 
@@ -114,3 +119,36 @@ def _items(scale_id: str, keys: Sequence[int]) -> list[Item]:
         Item(f"{scale_id}.{n}", scale_id, key, f"I do {scale_id} {n}", f"Does {scale_id} {n}")
         for n, key in enumerate(keys, start=1)
     ]
+
+
+# --------------------------------------------------------------------------- 360 rounds
+# Added for the multi-rater tests: random rounds with per-scale missingness.
+
+ROUND_INSTRUMENT = make_instrument(skills={"a": (1, 1, -1), "b": (1, 1, 1)})
+"""Two 3-item scales (one reversed item): small enough for fast property tests."""
+
+
+def rounds(
+    instrument: Instrument = ROUND_INSTRUMENT,
+) -> SearchStrategy[tuple[int, dict[str, int | None] | None, list[tuple[RaterGroup, Answers]]]]:
+    """(floor, self answers or None, [(group, answers)]) with 0..2 managers, 0..12 others.
+
+    About 2 answers in 7 are "not able to observe", so a rater's scale is blank about one
+    time in five and per-scale counts often differ from the rater counts.
+    """
+    values = st.sampled_from([None, None, *range(instrument.scale_min, instrument.scale_max + 1)])
+    item_ids = [i.id for i in instrument.items]
+    answers = st.lists(values, min_size=len(item_ids), max_size=len(item_ids)).map(
+        lambda row: dict(zip(item_ids, row, strict=True))
+    )
+
+    def group_of(group: RaterGroup, most: int) -> SearchStrategy[list[tuple[RaterGroup, Answers]]]:
+        return st.lists(answers.map(lambda a: (group, a)), max_size=most)
+
+    raters = st.tuples(
+        group_of(RaterGroup.MANAGER, 2),
+        group_of(RaterGroup.PEER, 12),
+        group_of(RaterGroup.DIRECT_REPORT, 12),
+        group_of(RaterGroup.OTHER, 12),
+    ).map(lambda parts: [r for part in parts for r in part])
+    return st.tuples(st.integers(3, 5), st.none() | answers, raters)

@@ -1,5 +1,5 @@
 """The JSON API; importing the package registers every endpoint module."""
 
-from coach.web.api import hr, routes
+from coach.web.api import hr, rounds, routes
 
-__all__ = ["hr", "routes"]
+__all__ = ["hr", "rounds", "routes"]

@@ -49,6 +49,57 @@ _SCHEMAS: dict[str, Any] = {
         },
         "required": ["id", "name", "email", "role", "active"],
     },
+    "Round": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "state": {"type": "string", "enum": ["draft", "open", "closed"]},
+            "deadline": {"type": "string", "format": "date-time"},
+            "anonymity_floor": {"type": ["integer", "null"]},
+            "responses": {
+                "type": "object",
+                "description": "submitted responses per rater group",
+                "additionalProperties": {"type": "integer"},
+            },
+        },
+        "required": ["id", "state", "deadline", "responses"],
+    },
+    "RoundReport": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "state": {"type": "string"},
+            "anonymity_floor": {"type": "integer"},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "scales": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "self": {"type": ["number", "null"]},
+                        "category": {"type": ["string", "null"]},
+                        "figures": {
+                            "type": "array",
+                            "description": "only the figures that may be shown on this scale",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "figure": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "mean": {"type": "number"},
+                                    "n": {"type": "integer"},
+                                    "band": {"type": "array", "items": {"type": "number"}},
+                                    "raters_disagree": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
     "Error": {
         "type": "object",
         "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
@@ -231,6 +282,16 @@ def openapi_document() -> dict[str, Any]:
                         }
                     ],
                 )
+            ),
+            "/rounds/{round_id}": _get(
+                "State and response counts per rater group of my round (never who)",
+                _ref("Round"),
+                [_path_param("round_id")],
+            ),
+            "/rounds/{round_id}/report": _get(
+                "The 360 report of my closed round; suppressed groups are absent, not zero",
+                _ref("RoundReport"),
+                [_path_param("round_id")],
             ),
             "/assessments/{assessment_id}": _get(
                 "One of my assessments with its scale scores",

@@ -12,7 +12,7 @@ from coach.instruments_registry import default_instrument, instruments
 from coach.models import Assessment
 from coach.services import assessments as service
 from coach.services.reports import self_report
-from coach.web.assess.forms import page_form_class, stored_to_form
+from coach.web.questionnaire_forms import page_form_class, stored_to_form
 
 bp = Blueprint("assess", __name__)
 

@@ -1,13 +1,15 @@
-"""Questionnaire forms built at run time from the instrument's data."""
+"""Questionnaire forms built at run time from the instrument's data (self and observer)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice
+from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms.validators import Length
 
 from coach.instrument import Instrument, Item, Page
 
 NOT_OBSERVED = "na"
+COMMENT_LIMIT = 2000
 
 
 def _choices(instrument: Instrument) -> list[SelectChoice]:
@@ -61,6 +63,13 @@ def page_form_class(
     for item in items:
         text = item.observer_text if observer else item.self_text
         attrs[item.id] = AnswerField(text, choices=choices, coerce=_keep_none, default=None)
+    if observer:
+        attrs["comment"] = TextAreaField(
+            "Comment (optional)",
+            description="What would help them most here? Shown to them only when it cannot "
+            "be traced to you: without your name, your group if that is small, or a date.",
+            validators=[Length(max=COMMENT_LIMIT)],
+        )
     return type(f"PageForm_{page.id}", (PageForm,), attrs)
 
 
@@ -71,3 +80,7 @@ def stored_to_form(answers: dict[str, int | None], item_ids: tuple[str, ...]) ->
         for i in item_ids
         if i in answers
     }
+
+
+class SubmitForm(FlaskForm):
+    """Only the CSRF token: the answers are already saved on the server."""

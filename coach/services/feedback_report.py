@@ -1,0 +1,226 @@
+"""The 360 report: figures from the pure multi-rater rules, shaped for the page and the API.
+
+Every anonymity decision is taken in coach.scoring (aggregate_round, visible_comments);
+this module only loads the data, supplies the database's pooled variances, and arranges
+what is allowed to be shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coach.instrument import Instrument, Scale
+from coach.models import (
+    FeedbackComment,
+    FeedbackResponse,
+    FeedbackRound,
+    ResponseAnswer,
+    ResponseScaleScore,
+    RoundState,
+)
+from coach.scoring import Answers
+from coach.scoring.anonymity import FigureKey, RaterGroup
+from coach.scoring.multirater import (
+    OTHERS_POOL,
+    MswKey,
+    RaterComment,
+    RoundResult,
+    ScaleResult,
+    ShownComment,
+    aggregate_round,
+    visible_comments,
+)
+from coach.scoring.uncertainty import MIN_POOLED_DF
+from coach.services.assessments import answers_of
+
+
+@dataclass(frozen=True)
+class ScaleView:
+    """One scale's row: the scale and its result."""
+
+    scale: Scale
+    result: ScaleResult
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """Everything the 360 report page shows."""
+
+    round: FeedbackRound
+    instrument: Instrument
+    result: RoundResult
+    poles: list[tuple[str, ScaleView, ScaleView]]
+    skills: list[ScaleView]
+    comments: dict[str, list[ShownComment]]
+    responded: int
+    chart_data: dict[str, Any]
+
+
+def _responses(session: Session, found: FeedbackRound) -> list[tuple[RaterGroup, Answers]]:
+    rows = session.execute(
+        select(
+            FeedbackResponse.id,
+            FeedbackResponse.rater_group,
+            ResponseAnswer.item_id,
+            ResponseAnswer.value,
+        )
+        .join(ResponseAnswer, ResponseAnswer.response_id == FeedbackResponse.id)
+        .where(FeedbackResponse.round_id == found.id)
+    ).all()
+    groups: dict[str, RaterGroup] = {}
+    answers: dict[str, dict[str, int | None]] = defaultdict(dict)
+    for response_id, group, item_id, value in rows:
+        groups[response_id] = RaterGroup(group)
+        answers[response_id][item_id] = value
+    return [(groups[r], answers[r]) for r in sorted(groups)]
+
+
+def pooled_msw(session: Session) -> dict[tuple[MswKey, str], float]:
+    """MSW per (rater group or "others", scale) from every closed round, where df suffices.
+
+    One query: per ratee, group and scale the count, sum and sum of squares of rater
+    scores; the within-ratee sums of squares then pool across ratees.
+    """
+    rows = session.execute(
+        select(
+            FeedbackResponse.round_id,
+            FeedbackResponse.rater_group,
+            ResponseScaleScore.scale_id,
+            func.count(),
+            func.sum(ResponseScaleScore.score),
+            func.sum(ResponseScaleScore.score * ResponseScaleScore.score),
+        )
+        .join(ResponseScaleScore, ResponseScaleScore.response_id == FeedbackResponse.id)
+        .join(FeedbackRound, FeedbackRound.id == FeedbackResponse.round_id)
+        .where(
+            FeedbackRound.state == RoundState.CLOSED.value, ResponseScaleScore.score.is_not(None)
+        )
+        .group_by(
+            FeedbackResponse.round_id, FeedbackResponse.rater_group, ResponseScaleScore.scale_id
+        )
+    ).all()
+    squares: dict[tuple[MswKey, str], float] = defaultdict(float)
+    freedom: dict[tuple[MswKey, str], int] = defaultdict(int)
+    for _round, group, scale_id, n, total, total_sq in rows:
+        if n < 2:
+            continue
+        within = max(0.0, float(total_sq) - float(total) ** 2 / n)
+        for key in ((RaterGroup(group), scale_id), (OTHERS_POOL, scale_id)):
+            squares[key] += within
+            freedom[key] += n - 1
+    return {k: squares[k] / freedom[k] for k in squares if freedom[k] >= MIN_POOLED_DF}
+
+
+def round_result(session: Session, found: FeedbackRound, instrument: Instrument) -> RoundResult:
+    """The pure aggregation of one round, with self answers when the round has them."""
+    pooled = pooled_msw(session)
+    self_answers = (
+        answers_of(found.assessment)
+        if found.assessment is not None and found.assessment.is_submitted
+        else None
+    )
+    return aggregate_round(
+        instrument,
+        self_answers,
+        _responses(session, found),
+        floor=found.min_group_n or 3,
+        msw_lookup=lambda key, scale_id: pooled.get((key, scale_id)),
+    )
+
+
+def round_report(session: Session, found: FeedbackRound, instrument: Instrument) -> RoundReport:
+    """The report of a closed round."""
+    result = round_result(session, found, instrument)
+    view = {s.id: ScaleView(s, result.scales[s.id]) for s in instrument.scales}
+    stored = session.scalars(select(FeedbackComment).where(FeedbackComment.round_id == found.id))
+    shown = visible_comments(
+        (RaterComment(RaterGroup(c.rater_group), c.text, c.page_id) for c in stored),
+        result.visibility,
+        seed=found.public_id,
+    )
+    titles = {p.id: p.title for p in instrument.pages}
+    comments: dict[str, list[ShownComment]] = defaultdict(list)
+    for comment in shown:
+        comments[titles.get(comment.topic or "", "General")].append(comment)
+    return RoundReport(
+        round=found,
+        instrument=instrument,
+        result=result,
+        poles=[
+            (d.name, view[d.leader_scale], view[d.manager_scale]) for d in instrument.dimensions
+        ],
+        skills=[view[s.id] for s in instrument.skill_scales],
+        comments=dict(comments),
+        responded=sum(result.visibility.counts.values()),
+        chart_data=_chart_data(instrument, result),
+    )
+
+
+def _chart_data(instrument: Instrument, result: RoundResult) -> dict[str, Any]:
+    """Self and the broadest shown others' figure per scale, finished for the charts."""
+    widest = _widest_figure(result)
+    others = result.means(widest) if widest else {}
+
+    def series(scales: tuple[Scale, ...]) -> dict[str, Any]:
+        return {
+            "labels": [s.name for s in scales],
+            "self": [result.scales[s.id].self_score for s in scales],
+            "others": [others.get(s.id) for s in scales],
+        }
+
+    label = result.visibility.figure(widest).label if widest else None  # type: ignore[union-attr]
+    return {
+        "min": instrument.scale_min,
+        "max": instrument.scale_max,
+        "others_label": label,
+        "poles": series(instrument.pole_scales),
+        "skills": series(instrument.skill_scales),
+    }
+
+
+def _widest_figure(result: RoundResult) -> FigureKey | None:
+    """All others when shown, else the shown figure with the most raters."""
+    figures = result.visibility.figures
+    if not figures:
+        return None
+    if result.visibility.figure(FigureKey.ALL_OTHERS) is not None:
+        return FigureKey.ALL_OTHERS
+    return max(figures, key=result.visibility.rater_count).key
+
+
+def round_report_json(report: RoundReport) -> dict[str, Any]:
+    """What the report page shows, for the API: suppressed figures are absent, not zero."""
+    result = report.result
+    return {
+        "id": report.round.public_id,
+        "state": report.round.state,
+        "anonymity_floor": result.visibility.floor,
+        "notes": list(result.explanations),
+        "scales": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "self": result.scales[s.id].self_score,
+                "category": result.scales[s.id].gap.category.value
+                if result.scales[s.id].gap
+                else None,
+                "figures": [
+                    {
+                        "figure": f.figure.key.value,
+                        "label": f.figure.label,
+                        "mean": f.mean,
+                        "n": f.n,
+                        "band": [f.band_low, f.band_high],
+                        "raters_disagree": f.raters_disagree,
+                    }
+                    for f in result.scales[s.id].figures
+                ],
+            }
+            for s in report.instrument.scales
+        ],
+    }

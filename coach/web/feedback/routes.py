@@ -1,0 +1,196 @@
+"""The subject's side of 360 feedback: choose raters, open, follow, close, read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from coach.extensions import db
+from coach.instruments_registry import default_instrument, instruments
+from coach.models import FeedbackRound, RoundState
+from coach.scoring.anonymity import nomination_warnings
+from coach.services import feedback_rounds as rounds
+from coach.services.feedback_report import round_report
+from coach.web.feedback.forms import RELATIONSHIP_LABELS, DeadlineForm, RaterForm
+
+bp = Blueprint("feedback", __name__)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    return current_app.config["COACH"]
+
+
+def _mine(public_id: str) -> FeedbackRound:
+    found = rounds.subject_round(db.session, current_user, public_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _back(found: FeedbackRound) -> Response:
+    return redirect(url_for(".round_page", public_id=found.public_id))
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    """My feedback rounds."""
+    mine = rounds.rounds_of(db.session, current_user)
+    assessment = rounds.latest_submitted_assessment(db.session, current_user)
+    return render_template("feedback/index.html", rounds=mine, assessment=assessment)
+
+
+@bp.post("/start")
+@login_required
+def start() -> Response:
+    """Create a draft round on the latest self-assessment."""
+    try:
+        found = rounds.start_round(
+            db.session,
+            current_user,
+            default_instrument(),
+            rounds.default_deadline(),
+            rounds.latest_submitted_assessment(db.session, current_user),
+        )
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index"))
+    return _back(found)
+
+
+@bp.get("/<public_id>")
+@login_required
+def round_page(public_id: str) -> str:
+    """Nominate (draft), follow the response counts (open), or go to results (closed)."""
+    found = _mine(public_id)
+    floor = found.min_group_n or _settings().min_group_n
+    nominated = rounds.counts_by_relationship(found)
+    return render_template(
+        "feedback/round.html",
+        round=found,
+        proposals=rounds.proposed_raters(db.session, current_user, found)
+        if found.state != RoundState.CLOSED.value
+        else [],
+        rater_form=RaterForm(),
+        deadline_form=DeadlineForm(deadline=found.deadline.date()),
+        warnings=nomination_warnings(nominated, floor),
+        nominated=nominated,
+        responses=rounds.response_counts(db.session, found),
+        floor=floor,
+        labels=RELATIONSHIP_LABELS,
+    )
+
+
+@bp.post("/<public_id>/raters")
+@login_required
+def add_raters(public_id: str) -> Response:
+    """Add the ticked proposals, or one rater typed in by hand."""
+    found = _mine(public_id)
+    if request.form.get("source") == "proposals":
+        picked = set(request.form.getlist("pick"))
+        proposals = rounds.proposed_raters(db.session, current_user, found)
+        raters = [(p.name, p.email, p.relationship) for p in proposals if p.email in picked]
+    else:
+        form = RaterForm()
+        if not form.validate():
+            for errors in form.errors.values():
+                flash(" ".join(errors), "error")
+            return _back(found)
+        raters = [(form.name.data or "", form.email.data or "", form.relationship.data or "")]
+    try:
+        added = rounds.nominate(db.session, found, raters, _settings().base_url)
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Added {len(added)} rater{'' if len(added) == 1 else 's'}.", "success")
+    return _back(found)
+
+
+@bp.post("/<public_id>/raters/<invitation_id>/withdraw")
+@login_required
+def withdraw(public_id: str, invitation_id: str) -> Response:
+    """Take a rater off the list (or revoke an unused link)."""
+    found = _mine(public_id)
+    try:
+        rounds.withdraw(db.session, found, invitation_id)
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+    return _back(found)
+
+
+@bp.post("/<public_id>/deadline")
+@login_required
+def deadline(public_id: str) -> Response:
+    """Move the deadline."""
+    found = _mine(public_id)
+    form = DeadlineForm()
+    if form.validate():
+        try:
+            rounds.change_deadline(db.session, found, form.deadline_at())
+            flash("The deadline is saved.", "success")
+        except rounds.RoundError as exc:
+            flash(str(exc), "error")
+    else:
+        flash("Choose a valid date.", "error")
+    return _back(found)
+
+
+@bp.post("/<public_id>/open")
+@login_required
+def open_round(public_id: str) -> Response:
+    """Send the invitations."""
+    found = _mine(public_id)
+    try:
+        rounds.open_round(db.session, found, _settings().base_url, _settings().min_group_n)
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("The round is open and the invitations are on their way.", "success")
+    return _back(found)
+
+
+@bp.post("/<public_id>/remind")
+@login_required
+def remind(public_id: str) -> Response:
+    """Remind whoever has not answered yet."""
+    found = _mine(public_id)
+    try:
+        sent = rounds.send_reminders(db.session, found, _settings().base_url)
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            "Reminders are on their way to everyone who has not answered yet."
+            if sent
+            else "Everyone has answered: no reminder needed.",
+            "success",
+        )
+    return _back(found)
+
+
+@bp.post("/<public_id>/close")
+@login_required
+def close(public_id: str) -> Response:
+    """Close now and see the results."""
+    found = _mine(public_id)
+    try:
+        rounds.close_round(db.session, found, "subject")
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+        return _back(found)
+    return redirect(url_for(".report", public_id=public_id))
+
+
+@bp.get("/<public_id>/report")
+@login_required
+def report(public_id: str) -> str | Response:
+    """The 360 report: self beside others, with how sure each figure is."""
+    found = _mine(public_id)
+    if found.state != RoundState.CLOSED.value:
+        flash("Results appear when the round closes.", "info")
+        return _back(found)
+    instrument = instruments().get(found.instrument_id) or abort(404)
+    return render_template(
+        "feedback/report.html", report=round_report(db.session, found, instrument)
+    )

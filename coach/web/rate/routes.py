@@ -1,0 +1,178 @@
+"""The rater's path: no account, a private link, observer wording, one submission.
+
+The token leaves the address bar at the first visit: it moves into the session cookie and
+the browser is sent to an address that names only the invitation's public id.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
+
+from coach.extensions import csrf, db
+from coach.instrument import Instrument
+from coach.instruments_registry import instruments
+from coach.models import Invitation
+from coach.services import rating
+from coach.services.links import token_hash
+from coach.web.questionnaire_forms import SubmitForm, page_form_class, stored_to_form
+
+bp = Blueprint("rate", __name__)
+# CSRF is checked by each form instead of globally, so an expired token gives the rater their
+# page back with the answers kept, instead of an error that loses them.
+csrf.exempt(bp)
+_KEY = "rater_links"
+EXPIRED_FORM = (
+    "This page was open for a long time, so for your safety nothing was saved yet. "
+    "Your answers are still here: press the button again to save them."
+)
+
+
+def _problem(message: str, status: int = 400) -> tuple[str, int]:
+    return render_template("rate/problem.html", message=message), status
+
+
+@bp.get("/r/<token>")
+def arrive(token: str) -> Response | tuple[str, int]:
+    """First visit from the e-mail: check the link, keep it in the session, drop it from the URL."""
+    try:
+        invitation = rating.invitation_for_token(db.session, token)
+    except rating.RaterLinkError as exc:
+        return _problem(str(exc))
+    links = dict(session.get(_KEY, {}))
+    links[invitation.public_id] = token
+    session[_KEY] = links
+    return redirect(url_for(".welcome", invitation_id=invitation.public_id))
+
+
+def _load(invitation_id: str) -> tuple[Invitation, Instrument]:
+    """The invitation this browser holds the link for; 404 otherwise; RaterLinkError if spent."""
+    token = session.get(_KEY, {}).get(invitation_id)
+    if not token:
+        abort(404)
+    invitation = db.session.scalar(
+        db.select(Invitation).where(Invitation.public_id == invitation_id)
+    )
+    if invitation is None or invitation.token_hash != token_hash(token):
+        abort(404)  # a newer link replaced this one, or the id was made up
+    rating.check_usable(invitation)
+    instrument = instruments().get(invitation.round.instrument_id)
+    if instrument is None:
+        abort(404)
+    return invitation, instrument
+
+
+@bp.errorhandler(rating.RaterLinkError)
+def link_spent(error: rating.RaterLinkError) -> tuple[str, int]:
+    """Used, expired, revoked or closed: a clear page, and nothing stored."""
+    return _problem(str(error), 410)
+
+
+@bp.get("/rate/<invitation_id>")
+def welcome(invitation_id: str) -> str:
+    """Who asked, how anonymity works, and where to start or resume."""
+    invitation, instrument = _load(invitation_id)
+    _, _, page = rating.draft_of(invitation)
+    return render_template(
+        "rate/welcome.html", invitation=invitation, instrument=instrument, resume_page=page
+    )
+
+
+@bp.route("/rate/<invitation_id>/pages/<int:number>", methods=["GET", "POST"])
+def page(invitation_id: str, number: int) -> str | Response:
+    """One page of observer items and an optional comment; saved whenever the rater moves."""
+    invitation, instrument = _load(invitation_id)
+    if not 1 <= number <= len(instrument.pages):
+        abort(404)
+    index = number - 1
+    current = instrument.pages[index]
+    form_class = page_form_class(instrument, current, observer=True)
+    answers, comments, _ = rating.draft_of(invitation)
+    form = form_class(
+        data={
+            **stored_to_form(answers, form_class.item_ids),
+            "comment": comments.get(current.id, ""),
+        }
+    )
+    expired = False
+    if request.method == "POST":
+        if form.validate():
+            action = request.form.get("action", "next")
+            target = {"next": index + 1, "back": index - 1}.get(action, index)
+            rating.save_draft(
+                db.session,
+                invitation,
+                instrument,
+                form.answers(),
+                {current.id: form.comment.data or ""},
+                target,
+            )
+            if action == "save":
+                return redirect(url_for(".saved", invitation_id=invitation_id))
+            if target >= len(instrument.pages):
+                return redirect(url_for(".review", invitation_id=invitation_id))
+            return redirect(
+                url_for(".page", invitation_id=invitation_id, number=max(target, 0) + 1)
+            )
+        expired = bool(form.csrf_token.errors)
+    return render_template(
+        "rate/page.html",
+        invitation=invitation,
+        instrument=instrument,
+        page=current,
+        number=number,
+        form=form,
+        expired_message=EXPIRED_FORM if expired else None,
+    )
+
+
+@bp.get("/rate/<invitation_id>/saved")
+def saved(invitation_id: str) -> str:
+    """Saved for later: how to come back."""
+    invitation, _ = _load(invitation_id)
+    return render_template("rate/saved.html", invitation=invitation)
+
+
+@bp.route("/rate/<invitation_id>/review", methods=["GET", "POST"])
+def review(invitation_id: str) -> str | Response:
+    """How many questions are answered, then the one and only submit."""
+    invitation, instrument = _load(invitation_id)
+    answers, comments, _ = rating.draft_of(invitation)
+    form = SubmitForm()
+    message = None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                rating.submit(db.session, invitation, instrument)
+            except ValueError as exc:
+                message = str(exc)
+            else:
+                session[_KEY] = {
+                    k: v for k, v in session.get(_KEY, {}).items() if k != invitation_id
+                }
+                return redirect(url_for(".thanks"))
+        else:
+            message = EXPIRED_FORM
+    return render_template(
+        "rate/review.html",
+        invitation=invitation,
+        instrument=instrument,
+        form=form,
+        answered=sum(1 for v in answers.values() if v is not None),
+        not_observed=sum(1 for v in answers.values() if v is None),
+        comments=len(comments),
+        message=message,
+    )
+
+
+@bp.get("/rate/thanks")
+def thanks() -> str:
+    """Submitted."""
+    return render_template("rate/thanks.html")
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> tuple[str, int]:
+    """Only reachable if a form forgot to check its own token; still a clear page."""
+    return _problem(EXPIRED_FORM)
