@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from coach import mail
 from coach.instrument import Instrument
 from coach.models import (
     Assessment,
@@ -23,7 +22,7 @@ from coach.models import (
 from coach.models._common import as_utc, utcnow
 from coach.scoring.anonymity import RaterGroup, anonymity_floor
 from coach.services.accounts import is_valid_email, normalise_email
-from coach.services.links import new_token, token_hash
+from coach.services.invitations import invite
 
 RELATIONSHIPS = {
     "manager": RaterGroup.MANAGER,
@@ -77,7 +76,7 @@ def rounds_of(session: Session, subject: User) -> list[FeedbackRound]:
 def close_if_due(session: Session, found: FeedbackRound) -> None:
     """An open round whose deadline has passed closes (by deadline) the first time it is read."""
     if found.state == RoundState.OPEN.value and as_utc(found.deadline) <= utcnow():
-        _close(session, found, "deadline")
+        stage_close(session, found, "deadline")
         session.commit()
 
 
@@ -181,7 +180,7 @@ def stage_nomination(
     found.invitations.append(invitation)
     session.flush()
     if found.state == RoundState.OPEN.value:
-        _invite(session, found, invitation, base_url, reminder=False)
+        invite(session, found, invitation, base_url, reminder=False)
     return invitation
 
 
@@ -225,6 +224,12 @@ def counts_by_relationship(found: FeedbackRound) -> dict[RaterGroup, int]:
 
 def open_round(session: Session, found: FeedbackRound, base_url: str, floor: int) -> None:
     """Fix the anonymity floor, send every invitation, and open, in one transaction."""
+    stage_open(session, found, base_url, floor)
+    session.commit()
+
+
+def stage_open(session: Session, found: FeedbackRound, base_url: str, floor: int) -> None:
+    """Open without committing (the caller's transaction decides)."""
     if found.state != RoundState.DRAFT.value:
         raise RoundError("This round is already open or closed.")
     if not found.invitations:
@@ -235,8 +240,7 @@ def open_round(session: Session, found: FeedbackRound, base_url: str, floor: int
     found.min_group_n = anonymity_floor(floor)
     found.opened_at = utcnow()
     for invitation in found.invitations:
-        _invite(session, found, invitation, base_url, reminder=False)
-    session.commit()
+        invite(session, found, invitation, base_url, reminder=False)
 
 
 def change_deadline(session: Session, found: FeedbackRound, deadline: datetime) -> None:
@@ -252,54 +256,6 @@ def change_deadline(session: Session, found: FeedbackRound, deadline: datetime) 
     session.commit()
 
 
-def _invite(
-    session: Session,
-    found: FeedbackRound,
-    invitation: Invitation,
-    base_url: str,
-    *,
-    reminder: bool,
-) -> None:
-    raw = new_token()
-    invitation.token_hash = token_hash(raw)
-    invitation.expires_at = found.deadline
-    invitation.state = InvitationState.INVITED.value
-    link = f"{base_url}/r/{raw}"
-    subject, body = _invitation_text(found, invitation, link, reminder)
-    mail.enqueue(
-        session,
-        kind="reminder" if reminder else "invitation",
-        to=invitation.email,
-        subject=subject,
-        body=body,
-        link=link,
-    )
-
-
-def _invitation_text(
-    found: FeedbackRound, invitation: Invitation, link: str, reminder: bool
-) -> tuple[str, str]:
-    who = found.subject.name
-    due = as_utc(found.deadline).strftime("%-d %B %Y")
-    group_note = (
-        "You are their manager. The manager's answers are shown as their own figure, so "
-        "they are not anonymous to the person you rate."
-        if invitation.relationship_ == "manager"
-        else "Your answers are combined with other raters' and never shown on their own: "
-        "a group with fewer than three raters is merged or left out."
-    )
-    opening = "A reminder: " if reminder else ""
-    return (
-        f"{'Reminder: ' if reminder else ''}Feedback for {who}",
-        f"Hello {invitation.name.split(' ')[0]},\n\n{opening}{who} has asked for your "
-        f"feedback on how they lead and manage. It takes about fifteen minutes, and you can "
-        f"save and come back until {due}.\n\n{link}\n\n{group_note}\n\nThe link is personal: "
-        "please do not forward it."
-        + ("\nIt replaces the link in the earlier message." if reminder else "")
-        + "\n",
-    )
-
-
 def send_reminders(session: Session, found: FeedbackRound, base_url: str) -> int:
     """Remind everyone who has not answered (the subject never learns who); returns how many."""
     if found.state != RoundState.OPEN.value:
@@ -307,7 +263,7 @@ def send_reminders(session: Session, found: FeedbackRound, base_url: str) -> int
     waiting = [i for i in found.invitations if i.state == InvitationState.INVITED.value]
     for invitation in waiting:
         # Only the hash of the first token was kept, so a reminder carries a new link.
-        _invite(session, found, invitation, base_url, reminder=True)
+        invite(session, found, invitation, base_url, reminder=True)
         invitation.reminders_sent += 1
     session.commit()
     return len(waiting)
@@ -317,11 +273,12 @@ def close_round(session: Session, found: FeedbackRound, by: str) -> None:
     """Close an open round now: results appear, links stop working."""
     if found.state != RoundState.OPEN.value:
         raise RoundError("Only an open round can be closed.")
-    _close(session, found, by)
+    stage_close(session, found, by)
     session.commit()
 
 
-def _close(session: Session, found: FeedbackRound, by: str) -> None:
+def stage_close(session: Session, found: FeedbackRound, by: str) -> None:
+    """Close without committing (the caller's transaction decides)."""
     found.state = RoundState.CLOSED.value
     found.closed_at = utcnow()
     found.closed_by = by

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from coach.web.auth.routes import bp as auth_bp
     from coach.web.directory.routes import bp as directory_bp
     from coach.web.feedback.routes import bp as feedback_bp
+    from coach.web.hr.routes import bp as hr_bp
     from coach.web.main.routes import bp as main_bp
     from coach.web.rate.routes import bp as rate_bp
 
@@ -22,5 +23,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp, url_prefix="/directory")
     app.register_blueprint(feedback_bp, url_prefix="/feedback")
     app.register_blueprint(rate_bp)
+    app.register_blueprint(hr_bp, url_prefix="/hr")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,0 +1,177 @@
+"""HR campaigns: a feedback round for every manager of a unit, with one deadline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from coach import mail
+from coach.instrument import Instrument
+from coach.models import (
+    Campaign,
+    FeedbackResponse,
+    FeedbackRound,
+    Invitation,
+    OrgUnit,
+    RoundState,
+    User,
+)
+from coach.services import feedback_rounds as rounds
+from coach.services.directory import people_under
+
+
+@dataclass(frozen=True)
+class CampaignResult:
+    """What creating a campaign did."""
+
+    campaign: Campaign
+    created: int
+    skipped: list[str]
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """Aggregate progress only: rounds per state and the overall response rate."""
+
+    rounds_by_state: dict[str, int]
+    invited: int
+    responded: int
+
+
+def managers_in(session: Session, unit: OrgUnit) -> list[User]:
+    """Active people in the unit or below who manage at least one active person."""
+    report = aliased(User)
+    has_reports = exists().where(report.manager_id == User.id, report.active.is_(True))
+    candidates = {p.id for p in people_under(session, unit)}
+    query = select(User).where(User.active.is_(True), has_reports).order_by(User.name)
+    return [p for p in session.scalars(query) if p.id in candidates]
+
+
+def create_campaign(
+    session: Session,
+    creator: User,
+    name: str,
+    unit: OrgUnit,
+    deadline: datetime,
+    instrument: Instrument,
+    base_url: str,
+) -> CampaignResult:
+    """One draft round per manager, raters proposed from the org chart, and a note to each."""
+    if not name.strip():
+        raise rounds.RoundError("Give the campaign a name.")
+    campaign = Campaign(
+        name=name.strip(), unit_id=unit.id, deadline=deadline, created_by_id=creator.id
+    )
+    session.add(campaign)
+    created, skipped = 0, []
+    for manager in managers_in(session, unit):
+        try:
+            found = rounds.stage_round(
+                session,
+                manager,
+                instrument,
+                deadline,
+                rounds.latest_submitted_assessment(session, manager),
+            )
+        except rounds.RoundError:
+            skipped.append(manager.name)  # already has a round that is not closed
+            continue
+        found.campaign = campaign
+        for proposal in rounds.proposed_raters(session, manager, found):
+            rounds.stage_nomination(
+                session, found, proposal.name, proposal.email, proposal.relationship, base_url
+            )
+        _tell_subject(session, manager, found, base_url)
+        created += 1
+    session.commit()
+    return CampaignResult(campaign, created, skipped)
+
+
+def _tell_subject(session: Session, manager: User, found: FeedbackRound, base_url: str) -> None:
+    link = f"{base_url}/feedback/{found.public_id}"
+    due = found.deadline.strftime("%-d %B %Y")
+    mail.enqueue(
+        session,
+        kind="campaign",
+        to=manager.email,
+        subject="Your 360 feedback round is ready",
+        body=(
+            f"Hello {manager.name.split(' ')[0]},\n\nHR has started a 360 feedback round for "
+            f"you, open for answers until {due}. Raters were suggested from the org chart: "
+            f"check them, add or remove people, then open the round:\n\n{link}\n"
+        ),
+        link=link,
+    )
+
+
+def campaigns(session: Session) -> list[Campaign]:
+    """Every campaign, newest first."""
+    return list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc())))
+
+
+def campaign_by_public_id(session: Session, public_id: str) -> Campaign | None:
+    """One campaign."""
+    return session.scalar(select(Campaign).where(Campaign.public_id == public_id))
+
+
+def _rounds(session: Session, campaign: Campaign) -> list[FeedbackRound]:
+    found = list(
+        session.scalars(select(FeedbackRound).where(FeedbackRound.campaign_id == campaign.id))
+    )
+    for r in found:
+        rounds.close_if_due(session, r)
+    return found
+
+
+def progress(session: Session, campaign: Campaign) -> CampaignProgress:
+    """Counts only: how many rounds are in each state, and answers against invitations."""
+    found = _rounds(session, campaign)
+    ids = [r.id for r in found]
+    invited = (
+        session.scalar(
+            select(func.count())
+            .select_from(Invitation)
+            .where(Invitation.round_id.in_(ids), Invitation.state.in_(("invited", "used")))
+        )
+        if ids
+        else 0
+    )
+    responded = (
+        session.scalar(
+            select(func.count())
+            .select_from(FeedbackResponse)
+            .where(FeedbackResponse.round_id.in_(ids))
+        )
+        if ids
+        else 0
+    )
+    by_state = Counter(r.state for r in found)
+    return CampaignProgress(
+        {s.value: by_state.get(s.value, 0) for s in RoundState}, invited or 0, responded or 0
+    )
+
+
+def open_drafts(session: Session, campaign: Campaign, base_url: str, floor: int) -> int:
+    """Open every draft round of the campaign that has raters; returns how many opened."""
+    opened = 0
+    for found in _rounds(session, campaign):
+        if found.state == RoundState.DRAFT.value and found.invitations:
+            rounds.stage_open(session, found, base_url, floor)
+            opened += 1
+    session.commit()
+    return opened
+
+
+def close_open(session: Session, campaign: Campaign) -> int:
+    """Close every open round of the campaign (results then appear to each subject)."""
+    closed = 0
+    for found in _rounds(session, campaign):
+        if found.state == RoundState.OPEN.value:
+            rounds.stage_close(session, found, "hr")
+            closed += 1
+    session.commit()
+    return closed

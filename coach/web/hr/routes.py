@@ -1,0 +1,87 @@
+"""HR: campaigns of feedback rounds (aggregates only, never an individual's answers)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from coach.extensions import db
+from coach.instruments_registry import default_instrument
+from coach.models import Role
+from coach.services import campaigns, directory
+from coach.services.feedback_rounds import RoundError, default_deadline
+from coach.web.access import roles_required
+from coach.web.hr.forms import CampaignForm
+
+bp = Blueprint("hr", __name__)
+HR_OR_ADMIN = (Role.HR, Role.ADMIN)
+
+
+@bp.route("/campaigns", methods=["GET", "POST"])
+@roles_required(*HR_OR_ADMIN)
+def campaign_list() -> str | Response:
+    """Campaigns so far, and a form to start one for a unit."""
+    form = CampaignForm(deadline=default_deadline().date())
+    tree = directory.unit_tree(db.session)
+    form.unit.choices = [
+        SelectChoice(n.unit.public_id, "\u2003" * n.depth + f"{n.unit.name} ({n.total})")
+        for n in tree
+    ]
+    if form.validate_on_submit():
+        unit = directory.unit_by_public_id(db.session, form.unit.data or "") or abort(400)
+        settings = current_app.config["COACH"]
+        try:
+            result = campaigns.create_campaign(
+                db.session,
+                current_user,
+                form.name.data or "",
+                unit,
+                form.deadline_at(),
+                default_instrument(),
+                settings.base_url,
+            )
+        except RoundError as exc:
+            db.session.rollback()
+            form.name.errors = [*form.name.errors, str(exc)]
+        else:
+            note = (
+                f" {len(result.skipped)} already had a round in progress." if result.skipped else ""
+            )
+            flash(f"{result.created} rounds created, each manager notified.{note}", "success")
+            return redirect(url_for(".campaign", public_id=result.campaign.public_id))
+    return render_template(
+        "hr/campaigns.html", form=form, campaigns=campaigns.campaigns(db.session)
+    )
+
+
+@bp.get("/campaigns/<public_id>")
+@roles_required(*HR_OR_ADMIN)
+def campaign(public_id: str) -> str:
+    """Progress in aggregate: rounds per state and the response rate."""
+    found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
+    return render_template(
+        "hr/campaign.html", campaign=found, progress=campaigns.progress(db.session, found)
+    )
+
+
+@bp.post("/campaigns/<public_id>/open")
+@roles_required(*HR_OR_ADMIN)
+def open_all(public_id: str) -> Response:
+    """Open every draft round that has raters."""
+    found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
+    settings = current_app.config["COACH"]
+    opened = campaigns.open_drafts(db.session, found, settings.base_url, settings.min_group_n)
+    flash(f"{opened} rounds opened; their raters are invited.", "success")
+    return redirect(url_for(".campaign", public_id=public_id))
+
+
+@bp.post("/campaigns/<public_id>/close")
+@roles_required(*HR_OR_ADMIN)
+def close_all(public_id: str) -> Response:
+    """Close every open round; each subject can then read their report."""
+    found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
+    closed = campaigns.close_open(db.session, found)
+    flash(f"{closed} rounds closed.", "success")
+    return redirect(url_for(".campaign", public_id=public_id))
