@@ -16,9 +16,15 @@ from coach.models.feedback import (
 )
 from coach.models.mail import MessageStatus, OutboxMessage
 from coach.models.org import OrgUnit
+from coach.models.plan import CheckIn, DevelopmentPlan, FocusArea, Goal, Milestone
 from coach.models.user import Role, User
 
 __all__ = [
+    "CheckIn",
+    "DevelopmentPlan",
+    "FocusArea",
+    "Goal",
+    "Milestone",
     "AccountToken",
     "Answer",
     "Assessment",
