@@ -21,7 +21,6 @@ from coach.models import (
     User,
 )
 from coach.services import feedback_rounds as rounds
-from coach.services.directory import people_under
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,17 @@ def managers_in(session: Session, unit: OrgUnit) -> list[User]:
     """Active people in the unit or below who manage at least one active person."""
     report = aliased(User)
     has_reports = exists().where(report.manager_id == User.id, report.active.is_(True))
-    candidates = {p.id for p in people_under(session, unit)}
-    query = select(User).where(User.active.is_(True), has_reports).order_by(User.name)
-    return [p for p in session.scalars(query) if p.id in candidates]
+    query = (
+        select(User)
+        .join(OrgUnit, User.unit_id == OrgUnit.id)
+        .where(
+            User.active.is_(True),
+            has_reports,
+            OrgUnit.tree_path.startswith(unit.tree_path, autoescape=True),
+        )
+        .order_by(User.name)
+    )
+    return list(session.scalars(query))
 
 
 def create_campaign(

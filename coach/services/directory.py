@@ -105,21 +105,42 @@ def unit_by_public_id(session: Session, public_id: str) -> OrgUnit | None:
     return session.scalar(select(OrgUnit).where(OrgUnit.public_id == public_id))
 
 
-def people_under(
-    session: Session, unit: OrgUnit | None, *, below: bool = True, with_relations: bool = True
-) -> list[User]:
-    """People in a unit (and, by default, every unit below it); everyone when unit is None."""
-    query = select(User).order_by(User.name)
-    if with_relations:  # unit and manager in the same round trip: no query per person
-        query = query.options(joinedload(User.unit), joinedload(User.manager))
+@dataclass(frozen=True)
+class PeoplePage:
+    """One page of a directory listing."""
+
+    people: list[User]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the listing has (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def people_page(
+    session: Session, unit: OrgUnit | None, page: int = 1, per_page: int = 50, search: str = ""
+) -> PeoplePage:
+    """A page of the people in a unit and below, optionally matching a name or e-mail."""
+    query = select(User)
     if unit is not None:
-        if below:
-            query = query.join(OrgUnit, User.unit_id == OrgUnit.id).where(
-                OrgUnit.tree_path.startswith(unit.tree_path, autoescape=True)
-            )
-        else:
-            query = query.where(User.unit_id == unit.id)
-    return list(session.scalars(query))
+        query = query.join(OrgUnit, User.unit_id == OrgUnit.id).where(
+            OrgUnit.tree_path.startswith(unit.tree_path, autoescape=True)
+        )
+    if search.strip():
+        needle = f"%{search.strip().lower()}%"
+        query = query.where(func.lower(User.name).like(needle) | User.email.like(needle))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = session.scalars(
+        query.options(joinedload(User.unit), joinedload(User.manager))
+        .order_by(User.name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return PeoplePage(list(rows), total, page, per_page)
 
 
 def person_by_public_id(session: Session, public_id: str) -> User | None:

@@ -23,6 +23,18 @@
     ];
   }
 
+  // Long scale names wrap onto two lines so they fit beside a chart on a phone.
+  function wrap(label) {
+    if (label.length < 16 || label.indexOf(" ") < 0) { return label; }
+    var middle = Math.floor(label.length / 2);
+    var before = label.lastIndexOf(" ", middle);
+    var after = label.indexOf(" ", middle);
+    var cut = before < 0 ? after : (after < 0 || middle - before <= after - middle ? before : after);
+    return [label.slice(0, cut), label.slice(cut + 1)];
+  }
+
+  function narrow() { return window.matchMedia("(max-width: 640px)").matches; }
+
   function draw() {
     var node = document.getElementById("report-data");
     if (!node || !window.Chart) { return; }
@@ -32,20 +44,21 @@
     if (radar) {
       new window.Chart(radar, {
         type: "radar",
-        data: { labels: data.poles.labels, datasets: datasets(data.poles, data.others_label, true) },
+        data: { labels: data.poles.labels.map(wrap), datasets: datasets(data.poles, data.others_label, true) },
         options: { maintainAspectRatio: false, animation: false,
           scales: { r: { min: data.min, max: data.max, ticks: ticks, grid: { color: colours.grid },
-            angleLines: { color: colours.grid }, pointLabels: { color: colours.text } } } }
+            angleLines: { color: colours.grid },
+            pointLabels: { color: colours.text, font: { size: narrow() ? 10 : 12 } } } } }
       });
     }
     var bars = document.getElementById("skill-chart");
     if (bars) {
       new window.Chart(bars, {
         type: "bar",
-        data: { labels: data.skills.labels, datasets: datasets(data.skills, data.others_label, false) },
+        data: { labels: data.skills.labels.map(wrap), datasets: datasets(data.skills, data.others_label, false) },
         options: { indexAxis: "y", maintainAspectRatio: false, animation: false,
           scales: { x: { min: data.min, max: data.max, ticks: ticks, grid: { color: colours.grid } },
-            y: { ticks: { color: colours.text }, grid: { display: false } } } }
+            y: { ticks: { color: colours.text, font: { size: narrow() ? 10 : 12 } }, grid: { display: false } } } }
       });
     }
     document.documentElement.setAttribute("data-charts", "drawn");

@@ -12,6 +12,8 @@ from coach.models import Role
 from coach.services import directory
 from coach.web.api.routes import api_login_required, bp
 
+PAGE_SIZE = 500
+
 
 def _require_hr() -> None:
     if not current_user.has_role(Role.HR, Role.ADMIN):
@@ -58,9 +60,14 @@ def hr_people() -> dict[str, Any]:
         unit = directory.unit_by_public_id(db.session, unit_id)
         if unit is None:
             abort(404)
-    people = directory.people_under(db.session, unit, with_relations=True)
+    listing = directory.people_page(
+        db.session, unit, request.args.get("page", 1, type=int) or 1, per_page=PAGE_SIZE
+    )
     return {
         "unit": unit.public_id if unit else None,
+        "page": listing.page,
+        "pages": listing.pages,
+        "total": listing.total,
         "people": [
             {
                 "id": p.public_id,
@@ -73,6 +80,6 @@ def hr_people() -> dict[str, Any]:
                 "role": p.role,
                 "active": p.active,
             }
-            for p in people
+            for p in listing.people
         ],
     }

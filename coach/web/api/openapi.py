@@ -269,6 +269,9 @@ def openapi_document() -> dict[str, Any]:
                         "type": "object",
                         "properties": {
                             "unit": {"type": ["string", "null"]},
+                            "page": {"type": "integer"},
+                            "pages": {"type": "integer"},
+                            "total": {"type": "integer"},
                             "people": {"type": "array", "items": _ref("Person")},
                         },
                     },
@@ -279,7 +282,14 @@ def openapi_document() -> dict[str, Any]:
                             "required": False,
                             "schema": {"type": "string"},
                             "description": "A unit id; people in every unit below it count too.",
-                        }
+                        },
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1},
+                            "description": "500 people a page, by name.",
+                        },
                     ],
                 )
             ),

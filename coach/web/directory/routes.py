@@ -40,8 +40,13 @@ def index() -> str:
         unit = directory.unit_by_public_id(db.session, unit_id)
         if unit is None:
             abort(404)
-    people = directory.people_under(db.session, unit)
-    return render_template("directory/index.html", tree=tree, unit=unit, people=people)
+    search = request.args.get("q", "")[:200]
+    listing = directory.people_page(
+        db.session, unit, request.args.get("page", 1, type=int) or 1, search=search
+    )
+    return render_template(
+        "directory/index.html", tree=tree, unit=unit, listing=listing, search=search
+    )
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
