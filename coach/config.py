@@ -65,6 +65,8 @@ class Settings:
     secure_cookies: bool
     min_group_n: int
     redis_url: str
+    idle_minutes: int
+    absolute_hours: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -86,6 +88,8 @@ class Settings:
             secure_cookies=_flag(env.get("COACH_SECURE_COOKIES"), False),
             min_group_n=max(3, int(env.get("COACH_MIN_GROUP_N") or 3)),
             redis_url=env.get("COACH_REDIS_URL", ""),
+            idle_minutes=int(env.get("COACH_IDLE_MINUTES") or 30),
+            absolute_hours=int(env.get("COACH_ABSOLUTE_HOURS") or 12),
         )
 
 
@@ -104,6 +108,9 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "SECRET_KEY": load_secret_key(settings.instance_dir),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(settings.database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # The __Host- prefix pins the cookie to this host and path, but browsers accept it
+        # only over HTTPS, so plain-HTTP installs (make run) keep the ordinary name.
+        "SESSION_COOKIE_NAME": "__Host-session" if settings.secure_cookies else "session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": settings.secure_cookies,
@@ -111,7 +118,12 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "REMEMBER_COOKIE_SECURE": settings.secure_cookies,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": settings.redis_url or "memory://",
+        # Counters shared by every worker: Redis when configured, else the app's database.
+        "RATELIMIT_STORAGE_URI": settings.redis_url or "coachdb://",
+        "RATELIMIT_STORAGE_OPTIONS": {}
+        if settings.redis_url
+        else {"database_url": normalise_database_url(settings.database_url)},
+        "RATELIMIT_STRATEGY": "fixed-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         "COACH": settings,
     }

@@ -6,6 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from coach import ratelimit_storage  # noqa: F401  (registers the coachdb:// limiter store)
 from coach.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = __file__.rsplit("/", 1)[0] + "/migrations"

@@ -1,16 +1,49 @@
-"""Response headers that every page carries."""
+"""Response headers on every page, and session lifetimes checked on every request."""
 
 from __future__ import annotations
 
-from flask import Flask, request
-from flask_login import current_user
+import time
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 CHART_CDN = "https://cdn.jsdelivr.net"
+_STARTED, _SEEN = "started_at", "seen_at"
+
+
+def start_session() -> None:
+    """Stamp a freshly signed-in session with its start (absolute and idle timeouts)."""
+    session[_STARTED] = session[_SEEN] = time.time()
+    session.permanent = False
 
 
 def register(app: Flask) -> None:
-    """Add the security headers after each request."""
+    """Install the checks and the headers."""
+    settings = app.config["COACH"]
+
+    @app.before_request
+    def expire_sessions() -> Response | None:
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        started, seen = session.get(_STARTED, 0.0), session.get(_SEEN, 0.0)
+        idle = now - seen > settings.idle_minutes * 60
+        too_old = now - started > settings.absolute_hours * 3600
+        if idle or too_old:
+            logout_user()
+            session.clear()
+            flash(
+                "You were signed out after a while without activity. Please sign in again."
+                if idle
+                else "Sessions last at most a working day. Please sign in again.",
+                "info",
+            )
+            if request.blueprint == "api":
+                return None  # the API answers 401 on its own
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        session[_SEEN] = now
+        return None
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -26,6 +59,12 @@ def register(app: Flask) -> None:
         # No page sends its address onwards: links and tokens never leak through Referer.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if current_user.is_authenticated and not request.path.startswith("/static/"):
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.endpoint != "static":
+            # Every page may carry personal data (a report, a rater's answers): never cached.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -2,6 +2,7 @@
 
 from coach.models.account_token import AccountToken, TokenPurpose
 from coach.models.assessment import Answer, Assessment, AssessmentStatus, ScaleScoreRecord
+from coach.models.audit import AuditEvent, RateLimitCounter
 from coach.models.feedback import (
     Campaign,
     FeedbackComment,
@@ -20,24 +21,26 @@ from coach.models.plan import CheckIn, DevelopmentPlan, FocusArea, Goal, Milesto
 from coach.models.user import Role, User
 
 __all__ = [
-    "CheckIn",
-    "DevelopmentPlan",
-    "FocusArea",
-    "Goal",
-    "Milestone",
     "AccountToken",
     "Answer",
     "Assessment",
     "AssessmentStatus",
+    "AuditEvent",
     "Campaign",
+    "CheckIn",
+    "DevelopmentPlan",
     "FeedbackComment",
     "FeedbackResponse",
     "FeedbackRound",
+    "FocusArea",
+    "Goal",
     "Invitation",
     "InvitationState",
     "MessageStatus",
+    "Milestone",
     "OrgUnit",
     "OutboxMessage",
+    "RateLimitCounter",
     "RaterDraft",
     "ResponseAnswer",
     "ResponseScaleScore",

@@ -12,6 +12,7 @@ from coach import mail
 from coach.models import AccountToken, TokenPurpose, User
 from coach.models._common import as_utc, utcnow
 from coach.models.user import new_session_token
+from coach.services import audit
 from coach.services.accounts import AccountError, find_by_email
 from coach.services.links import new_token, token_hash
 from coach.services.passwords import hash_password, password_problem
@@ -130,5 +131,8 @@ def use_link(session: Session, raw: str, purpose: TokenPurpose, password: str) -
         raise LinkError("This link has already been used or was replaced by a newer one.")
     link.user.password_hash = hash_password(password)
     link.user.session_token = new_session_token()
+    audit.record(
+        session, audit.Event.PASSWORD_SET_BY_LINK, link.user, link.user.email, purpose.value
+    )
     session.commit()
     return link.user

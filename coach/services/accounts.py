@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, Role, User
+from coach.models._common import as_utc, utcnow
 from coach.models.user import new_session_token
+from coach.services import audit
 from coach.services.passwords import hash_password, password_problem, verify_password
 
 
@@ -80,14 +83,36 @@ def create_user(session: Session, new: NewAccount) -> User:
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active person with these credentials, or None (never says which part was wrong)."""
+MAX_FAILED_SIGN_INS = 10
+LOCKOUT = timedelta(minutes=15)
+
+
+def authenticate(session: Session, email: str, password: str, ip: str = "") -> User | None:
+    """The active person with these credentials, or None (never says which part was wrong).
+
+    Every attempt is audited; ten failures in a row lock the account for fifteen minutes,
+    whatever address they come from, and the answer stays the same generic one.
+    """
     user = find_by_email(session, email)
-    if not verify_password(user.password_hash if user else None, password):
-        return None
-    if user is None or not user.active:
-        return None
-    return user
+    matches = verify_password(user.password_hash if user else None, password)
+    locked = (
+        user is not None and user.locked_until is not None and as_utc(user.locked_until) > utcnow()
+    )
+    if user is not None and matches and user.active and not locked:
+        user.failed_sign_ins = 0
+        user.locked_until = None
+        audit.record(session, audit.Event.SIGN_IN, user, user.email, ip=ip)
+        session.commit()
+        return user
+    if user is not None and not matches:
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
+            user.locked_until = utcnow() + LOCKOUT
+            user.failed_sign_ins = 0
+            audit.record(session, audit.Event.ACCOUNT_LOCKED, None, user.email, ip=ip)
+    audit.record(session, audit.Event.SIGN_IN_FAILED, None, normalise_email(email)[:300], ip=ip)
+    session.commit()
+    return None
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -98,4 +123,12 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise AccountError(problem)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
+    audit.record(session, audit.Event.PASSWORD_CHANGED, user, user.email)
+    session.commit()
+
+
+def sign_out_everywhere(session: Session, user: User, ip: str = "") -> None:
+    """End every session of this person, on every device (a new session token)."""
+    user.session_token = new_session_token()
+    audit.record(session, audit.Event.SIGN_OUT, user, user.email, ip=ip)
     session.commit()

@@ -173,12 +173,12 @@ def open_drafts(session: Session, campaign: Campaign, base_url: str, floor: int)
     return opened
 
 
-def close_open(session: Session, campaign: Campaign) -> int:
+def close_open(session: Session, campaign: Campaign, actor: User | None = None) -> int:
     """Close every open round of the campaign (results then appear to each subject)."""
     closed = 0
     for found in _rounds(session, campaign):
         if found.state == RoundState.OPEN.value:
-            rounds.stage_close(session, found, "hr")
+            rounds.stage_close(session, found, "hr", actor)
             closed += 1
     session.commit()
     return closed

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from coach.models import OrgUnit, Role, TokenPurpose, User
 from coach.models.user import new_session_token
-from coach.services import accounts
+from coach.services import accounts, audit
 from coach.services.account_links import stage_link
 from coach.services.accounts import AccountError, NewAccount, find_by_email, normalise_email
 
@@ -173,7 +173,9 @@ class PersonChange:
     manager_email: str
 
 
-def update_person(session: Session, person: User, change: PersonChange) -> None:
+def update_person(
+    session: Session, person: User, change: PersonChange, actor: User | None = None
+) -> None:
     """Edit or move a person; refuses a taken e-mail, an unknown manager or a loop."""
     email = normalise_email(change.email)
     other = find_by_email(session, email)
@@ -186,6 +188,14 @@ def update_person(session: Session, person: User, change: PersonChange) -> None:
             raise AccountError(f"No one has the e-mail {change.manager_email.strip()}.")
         if would_loop(person, manager):
             raise AccountError(f"{manager.name} reports to {person.name}: that would be a loop.")
+    if person.role != change.role.value:
+        audit.record(
+            session,
+            audit.Event.ROLE_CHANGED,
+            actor,
+            person.email,
+            f"{person.role} -> {change.role.value}",
+        )
     person.name = change.name.strip()
     person.email = email
     person.role = change.role.value
@@ -194,9 +204,11 @@ def update_person(session: Session, person: User, change: PersonChange) -> None:
     session.commit()
 
 
-def set_active(session: Session, person: User, active: bool) -> None:
+def set_active(session: Session, person: User, active: bool, actor: User | None = None) -> None:
     """Deactivate (keeping history and aggregates) or reactivate a person."""
     person.active = active
+    event = audit.Event.ACCOUNT_REACTIVATED if active else audit.Event.ACCOUNT_DEACTIVATED
+    audit.record(session, event, actor, person.email)
     if not active:
         person.session_token = new_session_token()  # ends their open sessions at once
     session.commit()

@@ -21,6 +21,7 @@ from coach.models import (
 )
 from coach.models._common import as_utc, utcnow
 from coach.scoring.anonymity import RaterGroup, anonymity_floor
+from coach.services import audit
 from coach.services.accounts import is_valid_email, normalise_email
 from coach.services.invitations import invite
 
@@ -269,16 +270,17 @@ def send_reminders(session: Session, found: FeedbackRound, base_url: str) -> int
     return len(waiting)
 
 
-def close_round(session: Session, found: FeedbackRound, by: str) -> None:
+def close_round(session: Session, found: FeedbackRound, by: str, actor: User | None = None) -> None:
     """Close an open round now: results appear, links stop working."""
     if found.state != RoundState.OPEN.value:
         raise RoundError("Only an open round can be closed.")
-    stage_close(session, found, by)
+    stage_close(session, found, by, actor)
     session.commit()
 
 
-def stage_close(session: Session, found: FeedbackRound, by: str) -> None:
+def stage_close(session: Session, found: FeedbackRound, by: str, actor: User | None = None) -> None:
     """Close without committing (the caller's transaction decides)."""
+    audit.record(session, audit.Event.ROUND_CLOSED, actor, found.public_id, f"closed by {by}")
     found.state = RoundState.CLOSED.value
     found.closed_at = utcnow()
     found.closed_by = by

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, Role, TokenPurpose, User
+from coach.services import audit
 from coach.services.account_links import stage_link
 from coach.services.accounts import is_valid_email
 from coach.services.directory import ensure_unit, split_path, units_by_path
@@ -175,6 +176,7 @@ def import_people(
     base_url: str,
     deactivate_missing: bool = False,
     may_grant_admin: bool = True,
+    actor: User | None = None,
 ) -> ImportSummary:
     """Validate the whole file; when it is clean, apply it in one transaction."""
     rows, problems = parse_people_csv(data)
@@ -207,6 +209,7 @@ def import_people(
             if email not in listed and person.active:
                 person.active = False
                 summary.deactivated.append(email)
+    audit.record(session, audit.Event.PEOPLE_IMPORTED, actor, "", summary.lines()[0])
     session.commit()
     return summary
 

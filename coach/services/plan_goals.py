@@ -94,11 +94,9 @@ def goal_problems(
         problems["due_date"] = "The due date has passed: choose a later one."
     for n, (title, due) in enumerate(draft.milestones, start=1):
         if not title.strip():
-            problems[f"milestone_{n}"] = f"Give milestone {n} a title, or clear its date."
+            problems[f"milestone_{n}_title"] = "Give this milestone a title, or clear its date."
         elif not draft.start_date <= due <= draft.due_date:
-            problems[f"milestone_{n}"] = (
-                f"Milestone {n} must fall between the start and the due date."
-            )
+            problems[f"milestone_{n}_due"] = "A milestone falls between the start and due dates."
     return problems
 
 

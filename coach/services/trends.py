@@ -45,7 +45,7 @@ VERDICTS = {
     ChangeKind.NO_RELIABLE_CHANGE: "No reliable change",
 }
 
-_MEASURES: dict[str, tuple[tuple[int, int], dict[str, Measurement]]] = {}
+_MEASURES: dict[str, tuple[tuple[int, int, str], dict[str, Measurement]]] = {}
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,24 @@ class Trends:
     scales: list[ScaleTrend]
     from_database: bool
     assessments_in_database: int
+
+    @property
+    def measurement_note(self) -> str:
+        """Where the SD and reliability behind the bands come from, in one plain paragraph."""
+        if self.from_database:
+            return (
+                f"The band comes from {self.assessments_in_database} submitted assessments: "
+                "for each scale, how much scores differ between people (SD) and how "
+                "consistently its questions measure it (Cronbach's alpha)."
+            )
+        first = self.scales[0].measurement if self.scales else None
+        spread = f"{first.sd:.2g} points" if first else "a default spread"
+        reliability = f"{first.reliability:.2f}".lstrip("0") if first else "a default"
+        return (
+            f"Until {MIN_ASSESSMENTS} assessments are submitted, the band uses conservative "
+            f"defaults (a spread of {spread} between people and a reliability of "
+            f"{reliability}), so only clear changes count."
+        )
 
     def of(self, scale_id: str) -> ScaleTrend | None:
         """The trend of one scale."""
@@ -189,12 +207,12 @@ def _moment(value: datetime | None) -> datetime:
 
 def measurements(session: Session, instrument: Instrument) -> dict[str, Measurement]:
     """Each scale's SD and reliability: from the database with enough data, else the defaults."""
-    count, last_id = session.execute(
-        select(func.count(Assessment.id), func.max(Assessment.id)).where(
-            Assessment.instrument_id == instrument.id, Assessment.submitted_at.is_not(None)
-        )
+    count, last_id, last_at = session.execute(
+        select(
+            func.count(Assessment.id), func.max(Assessment.id), func.max(Assessment.submitted_at)
+        ).where(Assessment.instrument_id == instrument.id, Assessment.submitted_at.is_not(None))
     ).one()
-    stamp = (int(count), int(last_id or 0))
+    stamp = (int(count), int(last_id or 0), str(last_at))
     key = f"{instrument.id}@{instrument.version}"
     cached = _MEASURES.get(key)
     if cached is not None and cached[0] == stamp:

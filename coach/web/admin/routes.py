@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -10,7 +19,7 @@ from werkzeug.wrappers import Response
 from coach.extensions import db
 from coach.mail import smtp_configured
 from coach.models import OutboxMessage, Role, User
-from coach.services import accounts
+from coach.services import accounts, audit
 from coach.web.access import roles_required
 from coach.web.admin.forms import NewPersonForm
 
@@ -57,3 +66,20 @@ def outbox() -> str:
         select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(500)
     ).all()
     return render_template("admin/outbox.html", messages=messages, smtp=smtp_configured(settings))
+
+
+@bp.get("/audit")
+@roles_required(Role.ADMIN)
+def audit_log() -> str:
+    """The newest security events; the app offers no way to change or delete them."""
+    kind = request.args.get("event") or None
+    events = audit.recent(db.session, limit=300, event=kind)
+    actors = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
+    return render_template(
+        "admin/audit.html", events=events, actors=actors, kinds=list(audit.Event), kind=kind
+    )

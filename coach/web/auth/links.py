@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from coach.extensions import db, limiter
 from coach.models import TokenPurpose
+from coach.security import start_session
 from coach.services import account_links
 from coach.services.accounts import AccountError
 from coach.web.auth.forms import ForgotPasswordForm, SetPasswordForm
@@ -47,6 +48,7 @@ def _set_password(purpose: TokenPurpose) -> str | Response | tuple[str, int]:
         else:
             session.clear()
             login_user(user)
+            start_session()
             flash(f"{done} Every other session of yours was signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/set_password.html", form=form, title=title, person=link.user)

@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from coach.extensions import db
+from coach.extensions import db, limiter
+from coach.security import start_session
 from coach.services import accounts
 from coach.web.auth.forms import ChangePasswordForm, SignInForm
 
@@ -23,16 +24,20 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 100 per hour", methods=["POST"])
 def sign_in() -> str | Response:
     """Show the sign-in form and sign people in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(
+            db.session, form.email.data or "", form.password.data or "", request.remote_addr or ""
+        )
         if user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
             login_user(user)
+            start_session()
             return redirect(_safe_next(request.args.get("next")))
         flash(GENERIC_FAILURE, "error")
     return render_template("auth/sign_in.html", form=form)
@@ -41,7 +46,10 @@ def sign_in() -> str | Response:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
-    """End this session."""
+    """End this session and every other one of this person."""
+    accounts.sign_out_everywhere(
+        db.session, current_user._get_current_object(), request.remote_addr or ""
+    )
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -61,6 +69,7 @@ def change_password() -> str | Response:
             form.current.errors = [*form.current.errors, str(exc)]
         else:
             login_user(user)  # re-issue this session with the new token
+            start_session()
             flash("Your password is changed. Other sessions were signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -113,7 +113,7 @@ def person(public_id: str) -> str | Response:
             form.manager_email.data or "",
         )
         try:
-            directory.update_person(db.session, person, change)
+            directory.update_person(db.session, person, change, current_user)
         except AccountError as exc:
             db.session.rollback()
             form.manager_email.errors = [*form.manager_email.errors, str(exc)]
@@ -132,7 +132,7 @@ def set_active(public_id: str) -> Response:
         flash("You cannot deactivate yourself.", "error")
     else:
         active = request.form.get("active") == "1"
-        directory.set_active(db.session, person, active)
+        directory.set_active(db.session, person, active, current_user)
         flash(f"{person.name} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for(".person", public_id=public_id))
 
@@ -160,5 +160,6 @@ def import_people() -> str:
             base_url=_base_url(),
             deactivate_missing=form.deactivate_missing.data,
             may_grant_admin=current_user.has_role(Role.ADMIN),
+            actor=current_user._get_current_object(),
         )
     return render_template("directory/import.html", form=form, summary=summary)

@@ -175,7 +175,7 @@ def close(public_id: str) -> Response:
     """Close now and see the results."""
     found = _mine(public_id)
     try:
-        rounds.close_round(db.session, found, "subject")
+        rounds.close_round(db.session, found, "subject", current_user._get_current_object())
     except rounds.RoundError as exc:
         flash(str(exc), "error")
         return _back(found)

@@ -82,6 +82,6 @@ def open_all(public_id: str) -> Response:
 def close_all(public_id: str) -> Response:
     """Close every open round; each subject can then read their report."""
     found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
-    closed = campaigns.close_open(db.session, found)
+    closed = campaigns.close_open(db.session, found, current_user._get_current_object())
     flash(f"{closed} rounds closed.", "success")
     return redirect(url_for(".campaign", public_id=public_id))
