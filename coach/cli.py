@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 import click
@@ -18,6 +20,7 @@ from coach.instrument import validate_directory
 from coach.instruments_registry import default_instrument
 from coach.models import Role
 from coach.services import accounts, demo, org_import
+from coach.services.plan_reminders import queue_checkin_reminders
 
 DEMO_CREDENTIALS = "demo-sign-ins.txt"
 
@@ -46,6 +49,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_sign_ins)
     app.cli.add_command(import_people)
     app.cli.add_command(send_mail)
+    app.cli.add_command(seed_synthetic)
+    app.cli.add_command(import_responses)
+    app.cli.add_command(send_checkin_reminders)
 
 
 @click.command("create-user")
@@ -137,3 +143,62 @@ def send_mail() -> None:
     click.echo(
         f"Delivered {report.delivered}, will retry {report.retried}, gave up on {report.failed}."
     )
+
+
+@click.command("send-checkin-reminders")
+@with_appcontext
+def send_checkin_reminders() -> None:
+    """Queue e-mail reminders for goals with no check-in for two weeks (opted-in plans only)."""
+    queued = queue_checkin_reminders(db.session, date.today(), current_app.config["COACH"].base_url)
+    click.echo(f"Queued {queued} check-in reminder{'' if queued == 1 else 's'}.")
+
+
+@click.command("seed-synthetic")
+@click.option("--people", type=click.IntRange(10, 2_000_000), required=True)
+@click.option("--seed", default=1, show_default=True, help="Random seed.")
+@with_appcontext
+def seed_synthetic(people: int, seed: int) -> None:
+    """Build a synthetic organisation of PEOPLE with assessments and 360 rounds."""
+    from coach.services import synthetic
+
+    started = time.perf_counter()
+    summary = synthetic.seed_synthetic(
+        db.session, default_instrument(), people, seed, progress=lambda m: click.echo(f"  {m}")
+    )
+    refresh = _summary_rebuilder()
+    if refresh is not None:
+        click.echo("  rebuilding the HR summary tables")
+        refresh(db.session)
+    click.echo(
+        f"Seeded {summary.people} people in {summary.units} units, {summary.assessments} "
+        f"assessments, {summary.rounds} rounds, {summary.responses} responses "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+def _summary_rebuilder():  # type: ignore[no-untyped-def]
+    """The HR summary rebuild, when that module is installed (it follows bulk loads)."""
+    try:
+        from coach.services.hr_summary import rebuild_summaries
+    except ImportError:
+        return None
+    return rebuild_summaries
+
+
+@click.command("import-responses")
+@click.argument("instrument_id")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_responses(instrument_id: str, csv_file: Path) -> None:
+    """Import responses for INSTRUMENT_ID (email, rater_group, date, one column per item)."""
+    from coach.instruments_registry import instruments
+    from coach.services import response_import
+
+    instrument = instruments().get(instrument_id)
+    if instrument is None:
+        raise click.ClickException(f"No instrument {instrument_id!r}; see validate-questionnaires.")
+    summary = response_import.import_responses(db.session, instrument, csv_file.read_bytes())
+    for line in summary.lines():
+        click.echo(line, err=not summary.ok)
+    if not summary.ok:
+        sys.exit(1)

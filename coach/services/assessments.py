@@ -126,11 +126,20 @@ def submit_assessment(session: Session, assessment: Assessment, instrument: Inst
     return profile
 
 
-def lock_and_score(session: Session, assessment: Assessment, instrument: Instrument) -> Profile:
-    """Stage the lock and the scores without committing (the caller's transaction decides)."""
+def lock_and_score(
+    session: Session,
+    assessment: Assessment,
+    instrument: Instrument,
+    *,
+    require_complete: bool = True,
+) -> Profile:
+    """Stage the lock and the scores without committing (the caller's transaction decides).
+
+    Imported answers may have gaps (``require_complete=False``): the 2/3 rule blanks a scale.
+    """
     if assessment.is_submitted:
         raise AssessmentLocked("This assessment is already submitted.")
-    if missing := unanswered_pages(assessment, instrument):
+    if require_complete and (missing := unanswered_pages(assessment, instrument)):
         raise IncompleteAssessment(missing)
     profile = score_response(instrument, answers_of(assessment))
     now = utcnow()

@@ -156,3 +156,14 @@ def _store_response(
         FeedbackComment(round_id=found.id, rater_group=group, page_id=page_id, text=text)
         for page_id, text in comments.items()
     )
+
+
+def stage_imported_response(
+    session: Session,
+    found: FeedbackRound,
+    instrument: Instrument,
+    group: str,
+    answers: Mapping[str, int | None],
+) -> None:
+    """Add an externally collected response to a round (no commit; no invitation involved)."""
+    _store_response(session, found, instrument, group, answers, {})
