@@ -22,11 +22,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
     from coach.mail_setup import register_mail
-    from coach.web import register_blueprints
+    from coach.web import navigation, register_blueprints
 
     register_instruments(app)
     register_extensions(app)
     register_blueprints(app)
+    navigation.register(app)
     cli.register(app)
     errors.register(app)
     security.register(app)

@@ -51,6 +51,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(send_mail)
     app.cli.add_command(seed_synthetic)
     app.cli.add_command(import_responses)
+    app.cli.add_command(erase_person)
     app.cli.add_command(send_checkin_reminders)
 
 
@@ -202,3 +203,23 @@ def import_responses(instrument_id: str, csv_file: Path) -> None:
         click.echo(line, err=not summary.ok)
     if not summary.ok:
         sys.exit(1)
+
+
+@click.command("erase-person")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_person(email: str, yes: bool) -> None:
+    """Remove EMAIL's personal rows; anonymous responses and aggregates stay."""
+    from coach.services import personal_data
+
+    person = accounts.find_by_email(db.session, email)
+    if person is None:
+        raise click.ClickException(f"No one has the e-mail {email}.")
+    if not yes:
+        click.confirm(f"Erase {person.name} <{person.email}> for good?", abort=True)
+    done = personal_data.erase_person(db.session, person)
+    click.echo(
+        f"Erased: {done.assessments} assessments, {done.rounds} feedback rounds, {done.plans} "
+        f"plans; their address removed from {done.invitations_anonymised} invitations."
+    )

@@ -27,6 +27,7 @@ class Event(StrEnum):
     EXPORT = "export"
     SHARED_REPORT_VIEWED = "shared_report_viewed"
     PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded"
+    ERASURE_REQUESTED = "erasure_requested"
     PERSON_ERASED = "person_erased"
 
 

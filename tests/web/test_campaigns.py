@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from conftest import csrf_from
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import FeedbackRound, Invitation, OutboxMessage, RoundState, User
 from coach.services import org_import
-from conftest import csrf_from
 
 ORG = (
     "email,name,unit,manager_email,role\n"
@@ -31,8 +31,15 @@ def _hr_with_org(app, auth, make_user):  # type: ignore[no-untyped-def]
 
 def _create(auth, unit: str, name: str = "Autumn feedback"):  # type: ignore[no-untyped-def]
     page = auth.client.get("/hr/campaigns")
-    return auth.client.post("/hr/campaigns", data={
-        "name": name, "unit": unit, "deadline": "2099-01-31", "csrf_token": csrf_from(page.text)})
+    return auth.client.post(
+        "/hr/campaigns",
+        data={
+            "name": name,
+            "unit": unit,
+            "deadline": "2099-01-31",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
 
 
 def test_hr_opens_a_round_for_every_manager_of_a_unit_with_proposed_raters(app, auth, make_user):
@@ -43,9 +50,15 @@ def test_hr_opens_a_round_for_every_manager_of_a_unit_with_proposed_raters(app, 
         found = list(db.session.scalars(select(FeedbackRound)))
         assert [r.subject.email for r in found] == ["ops@acme.test"]  # the only manager in Ops
         nominated = {i.email: i.relationship_ for i in found[0].invitations}
-        assert nominated == {"ceo@acme.test": "manager", "a@acme.test": "direct_report",
-                             "b@acme.test": "direct_report", "c@acme.test": "direct_report"}
-        told = db.session.scalar(select(OutboxMessage.to_address).where(OutboxMessage.kind == "campaign"))
+        assert nominated == {
+            "ceo@acme.test": "manager",
+            "a@acme.test": "direct_report",
+            "b@acme.test": "direct_report",
+            "c@acme.test": "direct_report",
+        }
+        told = db.session.scalar(
+            select(OutboxMessage.to_address).where(OutboxMessage.kind == "campaign")
+        )
         assert told == "ops@acme.test"
     page = auth.client.get(response.headers["Location"]).text
     assert "Choosing raters" in page
@@ -69,7 +82,7 @@ def test_hr_opens_and_closes_every_round_and_sees_only_aggregates(app, auth, mak
         assert db.session.scalar(select(FeedbackRound.state)) == RoundState.OPEN.value
         assert db.session.scalar(select(Invitation.state)) == "invited"
     page = auth.client.get(campaign_url).text
-    assert "0 <span class=\"muted\">of 4 invited" in page
+    assert '0 <span class="muted">of 4 invited' in page
     for email in ("a@acme.test", "ceo@acme.test"):
         assert email not in page  # nobody's name or address, only counts
     auth.post(f"{campaign_url}/close", page=campaign_url)

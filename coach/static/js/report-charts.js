@@ -17,6 +17,27 @@
     document.head.appendChild(local);
   }
 
+  // Below this width (a phone) labels are wrapped onto short lines and set smaller,
+  // so the radar's ten labels and the bars' skill names fit instead of being cut off.
+  var NARROW = 560;
+
+  function isNarrow(chart) { return chart.width < NARROW; }
+
+  function wrapWords(text, width) {
+    var lines = [];
+    var line = "";
+    String(text).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function fontFor(size, narrowSize) {
+    return function (context) { return { size: isNarrow(context.chart) ? narrowSize : size }; };
+  }
+
   function readData() {
     var node = document.getElementById("report-data");
     return node ? JSON.parse(node.textContent) : null;
@@ -42,9 +63,15 @@
         animation: false,
         plugins: { legend: { display: false } },
         scales: { r: {
-          min: data.min, max: data.max, ticks: { stepSize: 1, backdropColor: "transparent", color: palette.text },
+          min: data.min, max: data.max,
+          ticks: { stepSize: 1, backdropColor: "transparent", color: palette.text, font: fontFor(11, 10) },
           grid: { color: palette.grid }, angleLines: { color: palette.grid },
-          pointLabels: { color: palette.text, font: { size: 12 } }
+          pointLabels: {
+            color: palette.text,
+            font: fontFor(13, 11),
+            padding: 6,
+            callback: function (label) { return wrapWords(label, isNarrow(this.chart) ? 11 : 24); }
+          }
         } }
       }
     });
@@ -70,8 +97,18 @@
         animation: false,
         plugins: { legend: { display: false } },
         scales: {
-          x: { min: data.min, max: data.max, ticks: { stepSize: 1, color: palette.text }, grid: { color: palette.grid } },
-          y: { ticks: { color: palette.text }, grid: { display: false } }
+          x: { min: data.min, max: data.max, ticks: { stepSize: 1, color: palette.text, font: fontFor(12, 11) }, grid: { color: palette.grid } },
+          y: {
+            grid: { display: false },
+            ticks: {
+              color: palette.text,
+              font: fontFor(13, 11),
+              autoSkip: false,
+              callback: function (value) {
+                return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? 16 : 40);
+              }
+            }
+          }
         }
       }
     });

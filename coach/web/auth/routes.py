@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from coach.extensions import db, limiter
+from coach.instruments_registry import instruments
 from coach.security import start_session
-from coach.services import accounts
+from coach.services import accounts, audit, personal_data
 from coach.web.auth.forms import ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -73,3 +74,36 @@ def change_password() -> str | Response:
             flash("Your password is changed. Other sessions were signed out.", "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.get("/account/data")
+@login_required
+def my_data() -> str:
+    """What the product holds about me: download it, or ask for it to be erased."""
+    return render_template("auth/my_data.html")
+
+
+@bp.get("/account/data.json")
+@login_required
+def my_data_download() -> Response:
+    """Everything about me as JSON (never anything identifying a rater)."""
+    person = current_user._get_current_object()
+    body = personal_data.export_person(db.session, person, instruments())
+    audit.record(db.session, audit.Event.PERSONAL_DATA_DOWNLOADED, person, person.email)
+    db.session.commit()
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = 'attachment; filename="my-coach-data.json"'
+    return response
+
+
+@bp.post("/account/erasure")
+@login_required
+def request_erasure() -> Response:
+    """Ask the administrators to erase my personal data."""
+    personal_data.request_erasure(db.session, current_user._get_current_object())
+    flash(
+        "Your request is recorded and the administrators are told. They will confirm by "
+        "e-mail once your data is erased.",
+        "success",
+    )
+    return redirect(url_for(".my_data"))

@@ -1,0 +1,60 @@
+"""The main navigation: what each role sees, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+
+from coach.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the main navigation, current when the request is in one of its sections."""
+
+    label: str
+    endpoint: str
+    sections: tuple[str, ...]
+    roles: tuple[Role, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Where the link goes."""
+        return url_for(self.endpoint)
+
+    @property
+    def current(self) -> bool:
+        """True on the pages this link leads into."""
+        if self.endpoint == request.endpoint:
+            return True
+        return request.endpoint is not None and request.endpoint.split(".")[0] in self.sections
+
+
+ITEMS = (
+    NavItem("Home", "main.home", ("main", "assess")),
+    NavItem("Feedback", "feedback.index", ("feedback",)),
+    NavItem("Plan", "plans.index", ("plans",)),
+    NavItem("People", "directory.index", ("directory",), (Role.HR, Role.ADMIN)),
+    NavItem("Organisation", "hr.dashboard", ("hr",), (Role.HR, Role.ADMIN)),
+    NavItem("Campaigns", "hr.campaign_list", (), (Role.HR, Role.ADMIN)),
+    NavItem("Admin", "admin.index", ("admin",), (Role.ADMIN,)),
+    NavItem("Account", "auth.change_password", ()),
+)
+
+
+def register(app: Flask) -> None:
+    """Give templates ``nav_items``: the links the signed-in person may follow."""
+
+    @app.context_processor
+    def navigation() -> dict[str, object]:
+        if not current_user.is_authenticated:
+            return {"nav_items": []}
+        endpoints = current_app.view_functions
+        items = [
+            item
+            for item in ITEMS
+            if item.endpoint in endpoints and (not item.roles or current_user.has_role(*item.roles))
+        ]
+        return {"nav_items": items}
