@@ -9,10 +9,11 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
-from smtp_server import Inbox, smtp_server
 
 from coach import mail
 from coach.extensions import db
+
+from smtp_server import Inbox, smtp_server
 
 LINK = re.compile(r"https?://\S+")
 

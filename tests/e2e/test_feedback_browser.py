@@ -7,6 +7,7 @@ from playwright.sync_api import Page
 
 from coach.extensions import db
 from coach.services import org_import
+
 from e2e.conftest import PHONE
 from e2e.mailbox import mailbox_for
 

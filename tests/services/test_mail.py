@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
-from smtp_server import free_port, smtp_server
 from sqlalchemy import select, update
 
 from coach import mail
 from coach.extensions import db
 from coach.models import MessageStatus, OutboxMessage
 from coach.models._common import utcnow
+
+from smtp_server import free_port, smtp_server
 
 
 def _settings(app, port: int):  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import yaml
-from instrument_factory import make_instrument
 
 from coach.coaching import (
     HORIZONS,
@@ -27,6 +26,8 @@ from coach.coaching import (
     validate_action_library,
 )
 from coach.instrument import Instrument, load_instrument, load_instruments, validate_directory
+
+from instrument_factory import make_instrument
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 REAL_FILE = QUESTIONNAIRES / LIBRARY_FILE

@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from instrument_factory import ROUND_INSTRUMENT, rounds
 
 from coach.scoring import (
     MIN_GROUP_N,
@@ -33,6 +32,8 @@ from coach.scoring import (
     visible_groups,
 )
 from coach.scoring.scales import Answers
+
+from instrument_factory import ROUND_INSTRUMENT, rounds
 
 M, P, D, OTHER, SELF = (
     RaterGroup.MANAGER,

@@ -9,7 +9,6 @@ import math
 
 import pytest
 from hypothesis import given, settings
-from instrument_factory import ROUND_INSTRUMENT, answer_scale, make_instrument, rounds
 
 from coach.instrument.schema import Instrument, Pole
 from coach.scoring import (
@@ -34,6 +33,8 @@ from coach.scoring import (
     standard_error,
 )
 from coach.scoring.scales import Answers
+
+from instrument_factory import ROUND_INSTRUMENT, answer_scale, make_instrument, rounds
 
 M, P, D = RaterGroup.MANAGER, RaterGroup.PEER, RaterGroup.DIRECT_REPORT
 TWO_SCALES = make_instrument(skills={"a": (1, 1, 1), "b": (1, 1, 1)})

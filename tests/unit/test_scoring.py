@@ -12,14 +12,6 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from instrument_factory import (
-    DIMENSION_IDS,
-    answer_all,
-    answer_scale,
-    full_instrument,
-    make_instrument,
-    single_scale,
-)
 
 from coach.instrument.schema import Instrument
 from coach.scoring import (
@@ -33,6 +25,15 @@ from coach.scoring import (
     score_scale,
     strengths_and_development,
     strong_threshold,
+)
+
+from instrument_factory import (
+    DIMENSION_IDS,
+    answer_all,
+    answer_scale,
+    full_instrument,
+    make_instrument,
+    single_scale,
 )
 
 # --------------------------------------------------------------------------- scale scores

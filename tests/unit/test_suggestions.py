@@ -10,7 +10,6 @@ import random
 from pathlib import Path
 
 import pytest
-from instrument_factory import make_instrument
 
 from coach.coaching import (
     BLIND_SPOT_WEIGHT,
@@ -23,6 +22,8 @@ from coach.coaching import (
     suggest_development,
 )
 from coach.instrument import Instrument, load_instrument
+
+from instrument_factory import make_instrument
 
 QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "questionnaires"
 

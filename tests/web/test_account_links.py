@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import Auth, csrf_from
 from sqlalchemy import select, update
 
 from coach.extensions import db
 from coach.models import AccountToken, OutboxMessage, User
 from coach.models._common import utcnow
 from coach.services import org_import
+
+from conftest import Auth, csrf_from
 
 NEW_PASSWORD = "a fresh long password"
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, csrf_from
-
 from coach.extensions import db
 from coach.models import User
+
+from conftest import PASSWORD, csrf_from
 
 
 def test_the_right_password_signs_in_whatever_the_email_case(auth, make_user):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import csrf_from
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import FeedbackRound, Invitation, OutboxMessage, RoundState, User
 from coach.services import org_import
+
+from conftest import csrf_from
 
 ORG = (
     "email,name,unit,manager_email,role\n"

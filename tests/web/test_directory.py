@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
-from conftest import Auth, csrf_from
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import OutboxMessage, User
+
+from conftest import Auth, csrf_from
 
 CSV = (
     "email,name,unit,manager_email,role\n"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from conftest import csrf_from, is_checked
-from feedback_helpers import invitation_of, open_round_with, raters
 from sqlalchemy import func, select, update
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackResponse, Invitation, InvitationState, RaterDraft
 from coach.models._common import utcnow
+
+from conftest import csrf_from, is_checked
+from feedback_helpers import invitation_of, open_round_with, raters
 
 
 def _setup(app, make_user, spec=None):  # type: ignore[no-untyped-def]

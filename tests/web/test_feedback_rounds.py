@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import Auth, csrf_from
-from feedback_helpers import BASE, invitation_of, open_round_with, raters
 from sqlalchemy import func, select, update
 
 from coach.extensions import db
@@ -15,6 +13,9 @@ from coach.models._common import utcnow
 from coach.scoring import score_scales
 from coach.services import feedback_rounds as rounds
 from coach.services import org_import, rating
+
+from conftest import Auth, csrf_from
+from feedback_helpers import BASE, invitation_of, open_round_with, raters
 
 ORG = (
     "email,name,unit,manager_email,role\n"
@@ -43,9 +44,9 @@ def _close(found_id: str) -> None:
 
 
 def _signed_in_subject(app, auth):  # type: ignore[no-untyped-def]
-    from conftest import PASSWORD
-
     from coach.services.passwords import hash_password
+
+    from conftest import PASSWORD
 
     with app.app_context():
         assert org_import.import_people(db.session, ORG.encode(), base_url=BASE).ok

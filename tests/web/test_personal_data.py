@@ -17,6 +17,7 @@ from coach.models import (
 )
 from coach.services import feedback_rounds as rounds
 from coach.services import rating
+
 from conftest import csrf_from
 from feedback_helpers import open_round_with, raters
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from conftest import Auth, csrf_from, is_checked
 from flask import Flask
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Assessment
 from coach.scoring import score_response
+
+from conftest import Auth, csrf_from, is_checked
 
 
 def _start(auth: Auth) -> str:

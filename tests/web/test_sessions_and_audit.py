@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-from conftest import Auth, csrf_from
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import AuditEvent, User
+
+from conftest import Auth, csrf_from
 
 
 def _events(app) -> list[str]:  # type: ignore[no-untyped-def]
