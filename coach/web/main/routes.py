@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -25,6 +25,7 @@ def home() -> str | Response:
         instruments=instruments(),
         instrument=default_instrument(),
         draft=next((a for a in mine if not a.is_submitted), None),
+        has_plans="plans.index" in current_app.view_functions,
     )
 
 
