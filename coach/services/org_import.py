@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -13,23 +11,11 @@ from coach.models import OrgUnit, Role, TokenPurpose, User
 from coach.services import audit
 from coach.services.account_links import stage_link
 from coach.services.accounts import is_valid_email
+from coach.services.csv_files import Outcome, Problem, read_csv
 from coach.services.directory import ensure_unit, split_path, units_by_path
 
 COLUMNS = ("email", "name", "unit", "manager_email", "role")
 REQUIRED = ("email", "name", "unit")
-MAX_ROWS = 200_000
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason the file cannot be imported, located by row (1 is the header) and column."""
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -45,64 +31,41 @@ class PersonRow:
 
 
 @dataclass
-class ImportSummary:
+class ImportSummary(Outcome):
     """What an import did (or, with problems, why it did nothing)."""
 
-    problems: list[Problem] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
     unchanged: int = 0
 
-    @property
-    def ok(self) -> bool:
-        """True when the file was valid (and so was imported)."""
-        return not self.problems
-
-    def lines(self) -> list[str]:
-        """The summary in a few plain lines, for the page and the command."""
-        if self.problems:
-            return [f"Nothing was imported: {len(self.problems)} problem(s) in the file."] + [
-                str(p) for p in self.problems
-            ]
-        return [
+    def done(self) -> str:
+        """Added, changed, deactivated and unchanged counts."""
+        return (
             f"Added {len(self.added)}, changed {len(self.changed)}, "
             f"deactivated {len(self.deactivated)}, unchanged {self.unchanged}."
-        ]
+        )
 
 
 def parse_people_csv(data: bytes) -> tuple[list[PersonRow], list[Problem]]:
     """Decode and check every row; returns the rows, or every problem found."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [Problem(line, "-", "wrong encoding: save the file as CSV in UTF-8")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        return [], [Problem(1, c, "missing column") for c in missing]
-    reader.fieldnames = header
-    rows: list[PersonRow] = []
     problems: list[Problem] = []
+    table = read_csv(data, str.lower, problems)
+    if table is None:
+        return [], problems
+    if missing := [c for c in REQUIRED if c not in table.header]:
+        return [], [Problem(1, c, "missing column") for c in missing]
+    rows: list[PersonRow] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            problems.append(Problem(number, "-", f"more than {MAX_ROWS} rows"))
-            break
-        row = _check_row(number, raw, seen, problems)
-        if row is not None:
+    for number, raw in table.rows:
+        if (row := _check_row(number, raw, seen, problems)) is not None:
             rows.append(row)
     return rows, problems
 
 
 def _check_row(
-    number: int, raw: dict[str | None, str | None], seen: dict[str, int], problems: list[Problem]
+    number: int, raw: dict[str, str], seen: dict[str, int], problems: list[Problem]
 ) -> PersonRow | None:
-    if None in raw:
-        problems.append(Problem(number, "-", "more values than columns"))
-        return None
     value = {c: (raw.get(c) or "").strip() for c in COLUMNS}
     before = len(problems)
     email = value["email"].lower()

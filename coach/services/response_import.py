@@ -9,10 +9,8 @@ one closed 360 round, scored under the same rules as answers given in the app.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -22,7 +20,7 @@ from coach.instrument import Instrument
 from coach.models import Answer, Assessment, FeedbackRound, RoundState, User
 from coach.services import audit
 from coach.services.assessments import lock_and_score
-from coach.services.org_import import MAX_ROWS, Problem
+from coach.services.csv_files import Outcome, Problem, read_csv
 from coach.services.rating import stage_imported_response
 
 GROUPS = ("self", "manager", "peer", "direct_report", "other")
@@ -41,29 +39,19 @@ class ResponseRow:
 
 
 @dataclass
-class ResponseImportSummary:
+class ResponseImportSummary(Outcome):
     """What an import did, or every reason it did nothing."""
 
-    problems: list[Problem] = field(default_factory=list)
     assessments: int = 0
     rounds: int = 0
     responses: int = 0
 
-    @property
-    def ok(self) -> bool:
-        """True when the file was valid and imported."""
-        return not self.problems
-
-    def lines(self) -> list[str]:
-        """The summary for the page and the command."""
-        if self.problems:
-            return [f"Nothing was imported: {len(self.problems)} problem(s) in the file."] + [
-                str(p) for p in self.problems
-            ]
-        return [
+    def done(self) -> str:
+        """How many assessments, rounds and responses were stored."""
+        return (
             f"Imported {self.assessments} self-assessments and {self.responses} rater "
             f"responses in {self.rounds} closed rounds."
-        ]
+        )
 
 
 def _header_problems(header: list[str], instrument: Instrument) -> list[Problem]:
@@ -132,26 +120,17 @@ def parse_responses_csv(
     data: bytes, instrument: Instrument, people: set[str]
 ) -> tuple[list[ResponseRow], list[Problem]]:
     """Check every row; returns the rows, or every problem found."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return [], [Problem(line, "-", "wrong encoding: save the file as CSV in UTF-8")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if problems := _header_problems(header, instrument):
+    problems: list[Problem] = []
+    table = read_csv(data, lambda column: column, problems)
+    if table is None:
         return [], problems
-    reader.fieldnames = header
-    rows, problems = [], []
-    for number, raw in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            problems.append(Problem(number, "-", f"more than {MAX_ROWS} rows"))
-            break
-        if None in raw:
-            problems.append(Problem(number, "-", "more values than columns"))
-            continue
-        if (row := _parse_row(number, raw, instrument, people, problems)) is not None:
-            rows.append(row)
+    if header_problems := _header_problems(table.header, instrument):
+        return [], header_problems
+    rows = [
+        row
+        for number, raw in table.rows
+        if (row := _parse_row(number, raw, instrument, people, problems)) is not None
+    ]
     return rows, problems
 
 
