@@ -14,9 +14,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from coach import mail
+from coach.coaching.actions import LIBRARY_FILE, validate_action_library
 from coach.config import Settings
 from coach.extensions import db
-from coach.instrument import validate_directory
+from coach.instrument import load_instruments, validate_directory
 from coach.instruments_registry import default_instrument
 from coach.models import Role
 from coach.services import accounts, demo, org_import
@@ -32,14 +33,23 @@ def validate_questionnaires(path: Path | None) -> None:
 
     Registered as a plugin command so it runs even when a bad file stops the app loading.
     """
-    folder = path or Settings.from_env().questionnaires_dir
+    settings = Settings.from_env()
+    folder = path or settings.questionnaires_dir
     problems = validate_directory(folder)
+    library = folder / LIBRARY_FILE
+    if not problems and library.exists():
+        instrument = load_instruments(folder).get(settings.default_instrument)
+        if instrument is None:
+            wanted = settings.default_instrument
+            problems = [f"{LIBRARY_FILE}: no {wanted!r} instrument to check it against"]
+        else:
+            problems = validate_action_library(library, instrument)
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
         click.echo(f"{len(problems)} problem(s) in {folder}", err=True)
         sys.exit(1)
-    click.echo(f"All instruments in {folder} are valid.")
+    click.echo(f"All instruments in {folder} are valid, and so is the action library.")
 
 
 def register(app: Flask) -> None:
@@ -53,6 +63,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_responses)
     app.cli.add_command(erase_person)
     app.cli.add_command(send_checkin_reminders)
+    app.cli.add_command(recluster)
+    app.cli.add_command(quality_command)
+    app.cli.add_command(rebuild_hr_summaries)
+    app.cli.add_command(export_org)
 
 
 @click.command("create-user")
@@ -223,3 +237,90 @@ def erase_person(email: str, yes: bool) -> None:
         f"Erased: {done.assessments} assessments, {done.rounds} feedback rounds, {done.plans} "
         f"plans; their address removed from {done.invitations_anonymised} invitations."
     )
+
+
+def _instrument_named(instrument_id: str | None):  # type: ignore[no-untyped-def]
+    from coach.instruments_registry import instruments
+
+    if instrument_id is None:
+        return default_instrument()
+    found = instruments().get(instrument_id)
+    if found is None:
+        raise click.ClickException(f"No instrument {instrument_id!r}; see validate-questionnaires.")
+    return found
+
+
+def _progress(started: float):  # type: ignore[no-untyped-def]
+    return lambda message: click.echo(f"  [{time.perf_counter() - started:6.1f} s] {message}")
+
+
+@click.command("recluster")
+@click.option("--instrument", "instrument_id", help="Instrument id (default: the default one).")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the fit.")
+@click.option(
+    "--min-population",
+    default=500,
+    show_default=True,
+    help="Below this many complete profiles, use the four theory archetypes.",
+)
+@with_appcontext
+def recluster(instrument_id: str | None, seed: int, min_population: int) -> None:
+    """Fit the archetype model on everyone's latest self profile; store it and assign everyone."""
+    from coach.services import archetype_runs
+
+    instrument = _instrument_named(instrument_id)
+    started = time.perf_counter()
+    result = archetype_runs.recluster(
+        db.session,
+        instrument,
+        seed=seed,
+        min_population=min_population,
+        progress=_progress(started),
+    )
+    model = result.model
+    click.echo(
+        f"Model version {model.version} ({model.kind}, k={model.k}, structure: "
+        f"{model.structure}): {', '.join(model.names)}. {result.assigned} people assigned "
+        f"in {result.seconds:.1f} s."
+    )
+
+
+@click.command("quality")
+@click.option("--instrument", "instrument_id", help="Instrument id (default: the default one).")
+@with_appcontext
+def quality_command(instrument_id: str | None) -> None:
+    """Compute the instrument-quality figures (alpha, omega, ICC...) for the HR page."""
+    from coach.services import quality
+
+    instrument = _instrument_named(instrument_id)
+    figures = quality.refresh_quality(db.session, instrument)
+    counts = ", ".join(f"{n} {group}" for group, n in figures["respondents"].items())
+    click.echo(f"Instrument quality of {instrument.id} from {counts} in {figures['seconds']} s.")
+
+
+@click.command("rebuild-hr-summaries")
+@with_appcontext
+def rebuild_hr_summaries() -> None:
+    """Recompute the HR summary tables from every stored score (after bulk loads or moves)."""
+    from coach.services.hr_summary import rebuild_summaries
+
+    started = time.perf_counter()
+    rebuild_summaries(db.session, progress=_progress(started))
+    click.echo(f"HR summaries rebuilt in {time.perf_counter() - started:.1f} s.")
+
+
+@click.command("export-org")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--instrument", "instrument_id", help="Instrument id (default: the default one).")
+@with_appcontext
+def export_org(outdir: Path, instrument_id: str | None) -> None:
+    """Write every anonymised HR aggregate (each unit, archetypes, psychometrics) as CSV files."""
+    from coach.services import exports
+
+    started = time.perf_counter()
+    written = exports.export_org(
+        db.session, _instrument_named(instrument_id), outdir, progress=_progress(started)
+    )
+    for name, rows in written.items():
+        click.echo(f"  {outdir / name}: {rows} rows")
+    click.echo(f"Exported in {time.perf_counter() - started:.1f} s (recorded in the audit log).")

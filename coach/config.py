@@ -117,6 +117,10 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": settings.secure_cookies,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # Over HTTPS Flask-WTF would also demand a Referer from the same host, but every page
+        # says Referrer-Policy: no-referrer, so browsers send none (and Origin: null): each
+        # form would fail. The token, SameSite=Lax and the __Host- cookie guard against CSRF.
+        "WTF_CSRF_SSL_STRICT": False,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Counters shared by every worker: Redis when configured, else the app's database.
         "RATELIMIT_STORAGE_URI": settings.redis_url or "coachdb://",

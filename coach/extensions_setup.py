@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from coach import ratelimit_storage  # noqa: F401  (registers the coachdb:// limiter store)
+from coach.db_sqlite import register as register_sqlite_transactions
 from coach.extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = __file__.rsplit("/", 1)[0] + "/migrations"
@@ -15,6 +16,7 @@ MIGRATIONS_DIR = __file__.rsplit("/", 1)[0] + "/migrations"
 def register_extensions(app: Flask) -> None:
     """init_app for every extension, in dependency order."""
     db.init_app(app)
+    register_sqlite_transactions(app)  # SQLite writers begin IMMEDIATE (coach/db_sqlite.py)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

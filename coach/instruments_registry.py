@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from coach.coaching.actions import LIBRARY_FILE, load_action_library
 from coach.instrument import Instrument, load_instruments
 
 _KEY = "coach.instruments"
@@ -19,6 +20,9 @@ def register_instruments(app: Flask) -> None:
             f"{settings.questionnaires_dir}"
         )
     app.extensions[_KEY] = instruments
+    library = settings.questionnaires_dir / LIBRARY_FILE
+    if library.exists():  # a broken action library stops the start-up too, not a later page
+        load_action_library(library, instruments[settings.default_instrument])
 
 
 def instruments() -> dict[str, Instrument]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 CHART_CDN = "https://cdn.jsdelivr.net"
 _STARTED, _SEEN = "started_at", "seen_at"
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def start_session() -> None:
@@ -18,9 +20,50 @@ def start_session() -> None:
     session.permanent = False
 
 
+def _holds_nul(fields: MultiDict[str, str]) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in fields.items(multi=True))
+
+
+def _refuse(code: int, title: str, message: str) -> tuple[str, int]:
+    """Refused before any view runs: JSON for the API (its own error handler), a page elsewhere."""
+    if request.blueprint == "api":
+        abort(code, message)
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code
+
+
 def register(app: Flask) -> None:
     """Install the checks and the headers."""
     settings = app.config["COACH"]
+
+    @app.before_request
+    def refuse_unreadable_input() -> tuple[str, int] | None:
+        # Werkzeug decodes the query string only when a view first reads request.args, and
+        # raises there on bytes that are not UTF-8; PostgreSQL can neither store nor compare
+        # text holding NUL. Nobody types either, so such a request stops here, whole.
+        try:
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            return _refuse(400, "Unreadable address", "The address holds bytes that are not text.")
+        if "\x00" in request.path or _holds_nul(request.args) or _holds_nul(request.form):
+            return _refuse(
+                400,
+                "Unreadable characters",
+                "What you sent holds a NUL character, which no text here can contain. "
+                "Nothing was saved: remove it and send again.",
+            )
+        return None
+
+    @app.before_request
+    def refuse_json_to_forms() -> tuple[str, int] | None:
+        # Flask-WTF hands a JSON body to a page's form as if it were its fields, with JSON's
+        # types (lists, objects, numbers) where the form expects text; browsers filling in
+        # these forms never send JSON, so such a request is refused before any form sees it.
+        if request.method in _WRITES and request.is_json and request.blueprint != "api":
+            return _refuse(
+                415, "Not a form", "This page accepts only what its own form sends, not JSON."
+            )
+        return None
 
     @app.before_request
     def expire_sessions() -> Response | None:

@@ -1,6 +1,15 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from coach.models.account_token import AccountToken, TokenPurpose
+from coach.models.analytics import (
+    ArchetypeAssignment,
+    ArchetypeRun,
+    HrLayout,
+    InstrumentQuality,
+    hr_fact,
+    hr_slice_stats,
+    hr_unit_ancestor,
+)
 from coach.models.assessment import Answer, Assessment, AssessmentStatus, ScaleScoreRecord
 from coach.models.audit import AuditEvent, RateLimitCounter
 from coach.models.feedback import (
@@ -23,6 +32,8 @@ from coach.models.user import Role, User
 __all__ = [
     "AccountToken",
     "Answer",
+    "ArchetypeAssignment",
+    "ArchetypeRun",
     "Assessment",
     "AssessmentStatus",
     "AuditEvent",
@@ -34,6 +45,8 @@ __all__ = [
     "FeedbackRound",
     "FocusArea",
     "Goal",
+    "HrLayout",
+    "InstrumentQuality",
     "Invitation",
     "InvitationState",
     "MessageStatus",
@@ -49,4 +62,7 @@ __all__ = [
     "ScaleScoreRecord",
     "TokenPurpose",
     "User",
+    "hr_fact",
+    "hr_slice_stats",
+    "hr_unit_ancestor",
 ]

@@ -11,6 +11,7 @@ from coach.instrument import Instrument
 from coach.models import Answer, Assessment, AssessmentStatus, ScaleScoreRecord, User
 from coach.models._common import utcnow
 from coach.scoring import Profile, score_response
+from coach.services import hr_summary
 
 PageAnswers = Mapping[str, int | None]
 
@@ -153,6 +154,7 @@ def lock_and_score(
         session.rollback()
         raise AssessmentLocked("This assessment is already submitted.")
     _store_profile(session, assessment, profile)
+    hr_summary.record_assessment(session, assessment, instrument)
     return profile
 
 

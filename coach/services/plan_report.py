@@ -1,8 +1,7 @@
-"""Finished values for the plan page, the API and HR: goal status, what is due, charts.
+"""Finished values for the plan page and the API: goal status, what is due next, charts.
 
 Each goal's status comes from ``coach.coaching.goals.goal_status`` alone; this module only
-gathers the figures it needs and words the result. HR gets counts, never goal text, and
-no goal figures for a slice of fewer than ``MIN_PEOPLE_FOR_HR`` people.
+gathers the figures it needs and words the result.
 """
 
 from __future__ import annotations
@@ -12,19 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from coach.coaching import Action, ActionLibrary, Direction, GoalState, GoalStatus
 from coach.coaching import goal_status as coaching_goal_status
-from coach.coaching.goals import expected_progress
 from coach.instrument import Instrument
-from coach.models import CheckIn, DevelopmentPlan, Goal, OrgUnit, User
+from coach.models import DevelopmentPlan, Goal
 from coach.services.plan_goals import CHECKIN_INTERVAL
 from coach.services.trends import Trends
 
-MIN_PEOPLE_FOR_HR = 5
-"""Goal figures for fewer than 5 people would let HR read one person's progress (METHODS.md)."""
 ACTIONS_PER_FOCUS = 3
 DUE_SOON_SHOWN = 5
 
@@ -205,109 +198,33 @@ def _checkin_due(goal: Goal, today: date) -> DueItem | None:
 
 
 def _chart(goal: Goal) -> dict[str, Any]:
-    """The indicator over time from the baseline, the target line and the calendar pace."""
-    points = [(goal.start_date, goal.baseline)] + [(c.recorded_on, c.value) for c in goal.checkins]
-    dates = [d for d, _ in points]
-    if goal.due_date > dates[-1]:
-        dates.append(goal.due_date)
-    span = goal.target - goal.baseline
+    """The indicator over time (x in days from the start), the target line and the calendar pace.
+
+    A time axis keeps uneven gaps between check-ins honest; ``ticks`` names the days that
+    carry a label (the start, each check-in, the due date).
+    """
+
+    def day(on: date) -> int:
+        return (on - goal.start_date).days
+
+    due = day(goal.due_date)
+    values: list[dict[str, float]] = [{"x": 0, "y": goal.baseline}]
+    values += [{"x": day(c.recorded_on), "y": c.value} for c in goal.checkins]
+    names = {day(c.recorded_on): _day(c.recorded_on) for c in goal.checkins}
+    marked = sorted({0, due, *names})
+    names |= {0: _day(goal.start_date), due: _day(goal.due_date)}
     return {
         "id": f"goal-chart-{goal.public_id}",
         "title": goal.indicator,
         "unit": goal.unit,
-        "labels": [_day(d) for d in dates],
-        "values": [v for _, v in points] + [None] * (len(dates) - len(points)),
-        "target": [goal.target] * len(dates),
-        "pace": [
-            goal.baseline + span * expected_progress(goal.start_date, goal.due_date, d)
-            for d in dates
-        ],
+        "values": values,
+        "target": [{"x": 0, "y": goal.target}, {"x": max(marked), "y": goal.target}],
+        # Straight from the baseline on the start day to the target on the due day: the
+        # line expected_progress describes, which the status rule compares check-ins with.
+        "pace": [{"x": 0, "y": goal.baseline}, {"x": due, "y": goal.target}],
+        "ticks": [{"x": x, "label": names[x]} for x in marked],
+        "x_max": max(marked),
     }
-
-
-def plan_aggregates(
-    session: Session, unit: OrgUnit | None = None, today: date | None = None
-) -> dict[str, Any]:
-    """Counts for HR: people with an active plan, goals by status, share on track; no text.
-
-    ``share_on_track`` is (on track + done) / goals under way (not "not started"). Below
-    MIN_PEOPLE_FOR_HR people the goal figures are None and ``suppressed`` is True.
-    """
-    today = today or date.today()
-    owners = select(DevelopmentPlan.id).join(User, User.id == DevelopmentPlan.owner_id)
-    owners = owners.where(DevelopmentPlan.active.is_(True))
-    if unit is not None:
-        owners = owners.join(OrgUnit, OrgUnit.id == User.unit_id).where(
-            OrgUnit.tree_path.startswith(unit.tree_path, autoescape=True)
-        )
-    plan_ids = owners.subquery()
-    people = session.scalar(
-        select(func.count(func.distinct(DevelopmentPlan.owner_id))).where(
-            DevelopmentPlan.id.in_(select(plan_ids.c.id))
-        )
-    )
-    people = int(people or 0)
-    result: dict[str, Any] = {
-        "people_with_active_plan": people,
-        "goals": None,
-        "goals_by_status": None,
-        "share_on_track": None,
-        "suppressed": people < MIN_PEOPLE_FOR_HR,
-        "min_people": MIN_PEOPLE_FOR_HR,
-    }
-    if result["suppressed"]:
-        return result
-    states = _goal_states(session, select(plan_ids.c.id), today)
-    under_way = sum(n for s, n in states.items() if s is not GoalState.NOT_STARTED)
-    good = states[GoalState.ON_TRACK] + states[GoalState.DONE]
-    result["goals"] = sum(states.values())
-    result["goals_by_status"] = {s.value: states[s] for s in GoalState}
-    result["share_on_track"] = good / under_way if under_way else None
-    return result
-
-
-def _goal_states(session: Session, plan_ids: Any, today: date) -> Counter[GoalState]:
-    """Each goal's state from its figures and its latest check-in on or before today: 2 queries."""
-    ranked = (
-        select(
-            CheckIn.goal_id,
-            CheckIn.recorded_on,
-            CheckIn.value,
-            func.row_number()
-            .over(
-                partition_by=CheckIn.goal_id,
-                order_by=(CheckIn.recorded_on.desc(), CheckIn.id.desc()),
-            )
-            .label("rank"),
-        )
-        .join(Goal, Goal.id == CheckIn.goal_id)
-        .where(Goal.plan_id.in_(plan_ids), CheckIn.recorded_on <= today)
-        .subquery()
-    )
-    latest = {
-        goal_id: (on, value)
-        for goal_id, on, value in session.execute(
-            select(ranked.c.goal_id, ranked.c.recorded_on, ranked.c.value).where(ranked.c.rank == 1)
-        )
-    }
-    states: Counter[GoalState] = Counter()
-    for goal_id, baseline, target, start, due, done, direction in session.execute(
-        select(
-            Goal.id,
-            Goal.baseline,
-            Goal.target,
-            Goal.start_date,
-            Goal.due_date,
-            Goal.done,
-            Goal.direction,
-        ).where(Goal.plan_id.in_(plan_ids))
-    ):
-        checkins = [latest[goal_id]] if goal_id in latest else []
-        status = coaching_goal_status(
-            baseline, target, due, start, checkins, today, done, direction=Direction(direction)
-        )
-        states[status.state] += 1
-    return states
 
 
 def _scale_name(instrument: Instrument, scale_id: str) -> str:

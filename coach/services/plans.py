@@ -150,12 +150,13 @@ def shared_with(session: Session, manager: User) -> list[DevelopmentPlan]:
 
 def readable_plan(session: Session, viewer: User, public_id: str) -> DevelopmentPlan | None:
     """The plan for its owner, or for the owner's manager when shared; None for anyone else."""
-    plan = session.scalar(select(DevelopmentPlan).where(DevelopmentPlan.public_id == public_id))
+    found = select(DevelopmentPlan).where(DevelopmentPlan.public_id == public_id)
+    plan: DevelopmentPlan | None = session.scalar(found)
     if plan is None:
         return None
     if plan.owner_id == viewer.id:
         return plan
-    shared = plan.shared_with_manager and plan.owner.manager_id == viewer.id
+    shared = bool(plan.shared_with_manager) and plan.owner.manager_id == viewer.id
     return plan if shared else None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
@@ -98,13 +98,10 @@ def _advance_sequences(session: Session) -> None:
     """PostgreSQL: ids were given explicitly, so move each id sequence past them."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("org_unit", "user_account", "assessment", "feedback_round", "invitation"):
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
-        )
+    for model in (OrgUnit, User, Assessment, FeedbackRound, Invitation):
+        table: Any = model.__table__
+        highest = select(func.coalesce(func.max(table.c.id), 1)).scalar_subquery()
+        session.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
 
 
 @dataclass(frozen=True)

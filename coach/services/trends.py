@@ -247,7 +247,7 @@ def _score_sds(session: Session, instrument: Instrument) -> dict[str, float]:
     ).all()
     sds: dict[str, float] = {}
     for scale_id, n, total, squares in rows:
-        if n < MIN_ASSESSMENTS:
+        if n < MIN_ASSESSMENTS or total is None or squares is None:
             continue
         variance = (float(squares) - float(total) ** 2 / n) / (n - 1)
         if variance > 0:

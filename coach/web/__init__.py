@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from coach.web.feedback.routes import bp as feedback_bp
     from coach.web.hr.routes import bp as hr_bp
     from coach.web.main.routes import bp as main_bp
+    from coach.web.plans.routes import bp as plans_bp
     from coach.web.rate.routes import bp as rate_bp
 
     app.register_blueprint(main_bp)
@@ -22,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assess_bp, url_prefix="/assessments")
     app.register_blueprint(directory_bp, url_prefix="/directory")
     app.register_blueprint(feedback_bp, url_prefix="/feedback")
+    app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(rate_bp)
     app.register_blueprint(hr_bp, url_prefix="/hr")
     app.register_blueprint(admin_bp, url_prefix="/admin")

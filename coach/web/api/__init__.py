@@ -1,5 +1,5 @@
 """The JSON API; importing the package registers every endpoint module."""
 
-from coach.web.api import hr, rounds, routes
+from coach.web.api import analytics, hr, me, rounds, routes
 
-__all__ = ["hr", "rounds", "routes"]
+__all__ = ["analytics", "hr", "me", "rounds", "routes"]

@@ -100,6 +100,279 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Action": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "scales": {"type": "array", "items": {"type": "string"}},
+            "title": {"type": "string"},
+            "why": {"type": "string"},
+            "steps": {"type": "array", "items": {"type": "string"}},
+            "horizon": {"type": "string"},
+            "horizon_days": {"type": "integer"},
+            "indicator": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "unit": {"type": "string"},
+                    "direction": {"type": "string", "enum": ["increase", "decrease"]},
+                    "suggested_target": {"type": "number"},
+                    "baseline_hint": {"type": "string"},
+                },
+            },
+        },
+        "required": ["id", "scales", "title", "why", "steps", "horizon", "indicator"],
+    },
+    "Suggestions": {
+        "type": "object",
+        "properties": {
+            "assessment": {
+                "type": ["string", "null"],
+                "description": "null before any is submitted",
+            },
+            "round": {
+                "type": ["string", "null"],
+                "description": "the latest closed 360 round used",
+            },
+            "suggestions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "scale": {"type": "string"},
+                        "name": {"type": "string"},
+                        "priority": {"type": "number"},
+                        "reason": {"type": "string", "description": "one line naming the figures"},
+                        "parts": {
+                            "type": "object",
+                            "properties": {
+                                "low": {"type": "number"},
+                                "blind_spot": {"type": "number"},
+                                "balance": {"type": "number"},
+                            },
+                        },
+                        "actions": {"type": "array", "items": _ref("Action")},
+                    },
+                    "required": ["scale", "name", "priority", "reason", "actions"],
+                },
+            },
+        },
+        "required": ["assessment", "round", "suggestions"],
+    },
+    "Change": {
+        "type": ["object", "null"],
+        "description": "The latest change of self score; null without two cycles",
+        "properties": {
+            "verdict": {"type": "string", "enum": ["Improved", "Declined", "No reliable change"]},
+            "kind": {"type": "string", "enum": ["improved", "declined", "no_reliable_change"]},
+            "before": {"type": "number"},
+            "after": {"type": "number"},
+            "delta": {"type": "number"},
+            "rci": {"type": "number"},
+            "band": {"type": "number", "description": "the smallest change that counts"},
+            "sem": {"type": "number"},
+            "explanation": {"type": "string"},
+        },
+    },
+    "Goal": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "scale": {"type": "string"},
+            "action": {"type": ["string", "null"]},
+            "indicator": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "unit": {"type": "string"},
+                    "direction": {"type": "string", "enum": ["increase", "decrease"]},
+                    "baseline": {"type": "number"},
+                    "target": {"type": "number"},
+                },
+            },
+            "start_date": {"type": "string", "format": "date"},
+            "due_date": {"type": "string", "format": "date"},
+            "done": {"type": "boolean"},
+            "status": {
+                "type": "object",
+                "properties": {
+                    "state": {
+                        "type": "string",
+                        "enum": ["not_started", "on_track", "at_risk", "off_track", "done"],
+                    },
+                    "label": {"type": "string"},
+                    "progress": {"type": ["number", "null"]},
+                    "expected": {"type": "number"},
+                    "explanation": {"type": "string"},
+                },
+            },
+            "next_due": {"type": ["object", "null"]},
+            "milestones": {"type": "array", "items": {"type": "object"}},
+            "checkins": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "recorded_on": {"type": "string", "format": "date"},
+                        "value": {"type": "number"},
+                        "note": {"type": "string"},
+                    },
+                },
+            },
+            "scale_change": _ref("Change"),
+        },
+        "required": ["id", "title", "scale", "indicator", "status", "checkins"],
+    },
+    "Plan": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "active": {"type": "boolean"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "shared_with_manager": {"type": "boolean"},
+            "reminders": {"type": "boolean"},
+            "assessment": {"type": ["string", "null"]},
+            "focus_areas": {"type": "array", "items": {"type": "object"}},
+            "goals": {"type": "array", "items": _ref("Goal")},
+        },
+        "required": ["id", "active", "focus_areas", "goals"],
+    },
+    "Trends": {
+        "type": "object",
+        "properties": {
+            "instrument": {"type": "string"},
+            "measurement": {"type": "object"},
+            "cycles": {"type": "array", "items": {"type": "object"}},
+            "scales": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "self": {"type": "array", "items": {"type": ["number", "null"]}},
+                        "others": {"type": "array", "items": {"type": ["number", "null"]}},
+                        "sd": {"type": "number"},
+                        "reliability": {"type": "number"},
+                        "change": _ref("Change"),
+                    },
+                },
+            },
+        },
+        "required": ["instrument", "cycles", "scales"],
+    },
+    "HrFigure": {
+        "type": "object",
+        "description": "One scale's figure for a slice; absent when it may not be shown.",
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["pole", "skill"]},
+            "pole": {"type": ["string", "null"]},
+            "n": {"type": "integer", "minimum": 5},
+            "mean": {"type": "number"},
+            "sd": {"type": ["number", "null"]},
+        },
+        "required": ["id", "n", "mean"],
+    },
+    "HrBlock": {
+        "type": "object",
+        "description": "Self-assessments or others' ratings of the selected unit. With "
+        "shown false nothing else is present: the slice has fewer than 5 people or would let "
+        "such a group be worked out.",
+        "properties": {
+            "shown": {"type": "boolean"},
+            "n": {"type": "integer", "minimum": 5, "description": "people in the slice"},
+            "scales": {"type": "array", "items": _ref("HrFigure")},
+            "indexes": {
+                "type": "object",
+                "description": "leader and manager index: n, mean, sd and bands of >= 5 people",
+                "additionalProperties": {"type": "object"},
+            },
+            "quadrants": {"type": "array", "items": {"type": "object"}},
+            "archetypes": {"type": "array", "items": {"type": "object"}},
+            "participation": {
+                "type": "object",
+                "properties": {
+                    "invited": {"type": "integer"},
+                    "responded": {"type": "integer"},
+                    "rate": {"type": ["number", "null"]},
+                },
+            },
+            "heatmap": {
+                "type": "array",
+                "description": "child units; cells (by scale id) only where shown",
+                "items": {"type": "object"},
+            },
+        },
+        "required": ["shown"],
+    },
+    "HrSummary": {
+        "type": "object",
+        "properties": {
+            "available": {"type": "boolean"},
+            "instrument": {"type": "object"},
+            "filters": {"type": "object"},
+            "options": {"type": "object"},
+            "unit": {"type": "object"},
+            "children": {"type": "array", "items": {"type": "object"}},
+            "scales": {"type": "array", "items": {"type": "object"}},
+            "self": _ref("HrBlock"),
+            "others": _ref("HrBlock"),
+            "trends": {
+                "type": "object",
+                "description": "per source, one point per cycle that may be shown",
+                "additionalProperties": {"type": "array", "items": {"type": "object"}},
+            },
+            "plans": {"type": ["object", "null"]},
+        },
+        "required": ["available", "instrument", "filters", "options"],
+    },
+    "HrArchetypes": {
+        "type": "object",
+        "properties": {
+            "available": {"type": "boolean"},
+            "note": {"type": "string"},
+            "people": {"type": "integer"},
+            "quality": {"type": "object"},
+            "cards": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "key": {"type": "string"},
+                        "name": {"type": "string"},
+                        "description": {"type": "string"},
+                        "size": {"type": "integer", "description": "absent when suppressed"},
+                        "share": {"type": "number"},
+                        "centroid": {"type": "array", "items": {"type": "object"}},
+                        "lowest": {"type": "array", "items": {"type": "string"}},
+                        "actions": {"type": "array", "items": {"type": "object"}},
+                    },
+                    "required": ["key", "name", "description", "centroid"],
+                },
+            },
+        },
+        "required": ["available", "note", "cards"],
+    },
+    "HrPsychometrics": {
+        "type": "object",
+        "properties": {
+            "instrument": {"type": "string"},
+            "computed_at": {"type": "string", "format": "date-time"},
+            "groups": {"type": "array", "items": {"type": "string"}},
+            "respondents": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "scales": {
+                "type": "array",
+                "description": "per scale, one object per respondent group: n, mean, sd, "
+                "pct_missing, pct_not_observed, alpha, alpha_ci, omega, items, icc, flags "
+                "(only shown: false below 5 respondents)",
+                "items": {"type": "object"},
+            },
+        },
+        "required": ["instrument", "computed_at", "groups", "scales"],
+    },
     "Error": {
         "type": "object",
         "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
@@ -220,6 +493,16 @@ def _path_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+def _query(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": description,
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     """The whole document."""
     return {
@@ -252,6 +535,15 @@ def openapi_document() -> dict[str, Any]:
                         "assessments": {"type": "array", "items": _ref("AssessmentSummary")}
                     },
                 },
+            ),
+            "/me/suggestions": _get(
+                "My suggested development areas, each with its reason and actions",
+                _ref("Suggestions"),
+            ),
+            "/me/plan": _get("My active development plan (404 when I have none)", _ref("Plan")),
+            "/me/trends": _get(
+                "Each scale per cycle, self and others, with the reliable-change verdict",
+                _ref("Trends"),
             ),
             "/hr/units": _hr(
                 _get(
@@ -291,6 +583,36 @@ def openapi_document() -> dict[str, Any]:
                             "description": "500 people a page, by name.",
                         },
                     ],
+                )
+            ),
+            "/hr/summary": _hr(
+                _get(
+                    "HR figures of one view, each with its n; suppressed figures are absent",
+                    _ref("HrSummary"),
+                    [
+                        _query("unit", "A unit id: that unit and everything below it."),
+                        _query("cycle", "A half-year code such as 20261; 0 = latest per person."),
+                        _query(
+                            "rater_group",
+                            "Others' ratings of one group: manager, peer, direct_report, other.",
+                        ),
+                        _query("archetype", "An archetype key of the current model."),
+                        _query("instrument", "An instrument id (default: the default one)."),
+                    ],
+                )
+            ),
+            "/hr/archetypes": _hr(
+                _get(
+                    "The current archetype model: quality figures, centroids, sizes",
+                    _ref("HrArchetypes"),
+                    [_query("instrument", "An instrument id (default: the default one).")],
+                )
+            ),
+            "/hr/psychometrics": _hr(
+                _get(
+                    "Instrument quality per scale and respondent group (404 before computed)",
+                    _ref("HrPsychometrics"),
+                    [_query("instrument", "An instrument id (default: the default one).")],
                 )
             ),
             "/rounds/{round_id}": _get(

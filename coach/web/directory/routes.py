@@ -94,15 +94,7 @@ def _manager(form: PersonForm) -> User | None:
 def person(public_id: str) -> str | Response:
     """Edit or move a person."""
     person = directory.person_by_public_id(db.session, public_id) or abort(404)
-    form = PersonForm(
-        obj=person,
-        data=None
-        if request.method == "POST"
-        else {
-            "unit": person.unit.path() if person.unit else "",
-            "manager_email": person.manager.email if person.manager else "",
-        },
-    )
+    form = PersonForm(data=_stored(person))
     _limit_roles(form, person)
     if form.validate_on_submit():
         change = directory.PersonChange(
@@ -121,6 +113,20 @@ def person(public_id: str) -> str | Response:
             flash(f"{person.name} was saved.", "success")
             return redirect(url_for(".person", public_id=public_id))
     return render_template("directory/person.html", form=form, person=person)
+
+
+def _stored(person: User) -> dict[str, str]:
+    """The person as form values: a field missing from a submission keeps its stored value.
+
+    Not ``obj=person``: its ``unit`` is an OrgUnit, which a form field cannot hold as text.
+    """
+    return {
+        "name": person.name,
+        "email": person.email,
+        "role": person.role,
+        "unit": person.unit.path() if person.unit else "",
+        "manager_email": person.manager.email if person.manager else "",
+    }
 
 
 @bp.post("/people/<public_id>/active")

@@ -1,5 +1,5 @@
 """HR pages; importing the package registers every route module on the blueprint."""
 
-from coach.web.hr import imports, routes
+from coach.web.hr import dashboard, imports, routes
 
-__all__ = ["imports", "routes"]
+__all__ = ["dashboard", "imports", "routes"]

@@ -6,10 +6,21 @@ the browser is sent to an address that names only the invitation's public id.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from coach.db_sqlite import begin_immediate
+from coach.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, end_failed_transaction
 from coach.extensions import csrf, db
 from coach.instrument import Instrument
 from coach.instruments_registry import instruments
@@ -27,6 +38,16 @@ EXPIRED_FORM = (
     "This page was open for a long time, so for your safety nothing was saved yet. "
     "Your answers are still here: press the button again to save them."
 )
+NOT_SAVED = (
+    "The database is not answering for a moment, so this page was not saved yet. Your answers "
+    "are still here, and the answers you saved before are kept. Press the button again in a "
+    "minute."
+)
+NOT_SUBMITTED = (
+    "The database is not answering for a moment, so your feedback was not submitted yet. "
+    "Your saved answers are kept. Press the button again in a minute."
+)
+_RETRY = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _problem(message: str, status: int = 400) -> tuple[str, int]:
@@ -46,14 +67,21 @@ def arrive(token: str) -> Response | tuple[str, int]:
     return redirect(url_for(".welcome", invitation_id=invitation.public_id))
 
 
-def _load(invitation_id: str) -> tuple[Invitation, Instrument]:
-    """The invitation this browser holds the link for; 404 otherwise; RaterLinkError if spent."""
+def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instrument]:
+    """The invitation this browser holds the link for; 404 otherwise; RaterLinkError if spent.
+
+    ``writing``: the request will change the draft or submit, so its reads happen under a
+    lock and the rater's own concurrent requests (two tabs, a double click) queue instead of
+    losing a page or failing on the draft's key: SQLite's write lock, PostgreSQL's row lock.
+    """
     token = session.get(_KEY, {}).get(invitation_id)
     if not token:
         abort(404)
-    invitation = db.session.scalar(
-        db.select(Invitation).where(Invitation.public_id == invitation_id)
-    )
+    query = db.select(Invitation).where(Invitation.public_id == invitation_id)
+    if writing:
+        begin_immediate(db.session)
+        query = query.with_for_update()  # SQLite has no FOR UPDATE; SQLAlchemy leaves it out
+    invitation = db.session.scalar(query)
     if invitation is None or invitation.token_hash != token_hash(token):
         abort(404)  # a newer link replaced this one, or the id was made up
     rating.check_usable(invitation)
@@ -80,9 +108,43 @@ def welcome(invitation_id: str) -> str:
 
 
 @bp.route("/rate/<invitation_id>/pages/<int:number>", methods=["GET", "POST"])
-def page(invitation_id: str, number: int) -> str | Response:
+def page(invitation_id: str, number: int) -> str | Response | tuple[str, int, dict[str, str]]:
     """One page of observer items and an optional comment; saved whenever the rater moves."""
+    try:
+        return _page(invitation_id, number)
+    except DATABASE_UNAVAILABLE:
+        if request.method != "POST":
+            raise  # the application's 503 page
+        _log_unavailable()
+        return _page_not_saved(invitation_id, number)
+
+
+def _page_not_saved(invitation_id: str, number: int) -> tuple[str, int, dict[str, str]]:
+    """The page again, the rater's posted choices still selected; failing again: the 503 page."""
     invitation, instrument = _load(invitation_id)
+    if not 1 <= number <= len(instrument.pages):
+        abort(404)
+    current = instrument.pages[number - 1]
+    form = page_form_class(instrument, current, observer=True)()  # bound to the posted form
+    body = render_template(
+        "rate/page.html",
+        invitation=invitation,
+        instrument=instrument,
+        page=current,
+        number=number,
+        form=form,
+        expired_message=NOT_SAVED,
+    )
+    return body, 503, _RETRY
+
+
+def _log_unavailable() -> None:
+    current_app.logger.exception("database unavailable on %s %s", request.method, request.path)
+    end_failed_transaction()
+
+
+def _page(invitation_id: str, number: int) -> str | Response:
+    invitation, instrument = _load(invitation_id, writing=request.method == "POST")
     if not 1 <= number <= len(instrument.pages):
         abort(404)
     index = number - 1
@@ -135,13 +197,24 @@ def saved(invitation_id: str) -> str:
 
 
 @bp.route("/rate/<invitation_id>/review", methods=["GET", "POST"])
-def review(invitation_id: str) -> str | Response:
+def review(invitation_id: str) -> str | Response | tuple[str, int, dict[str, str]]:
     """How many questions are answered, then the one and only submit."""
-    invitation, instrument = _load(invitation_id)
+    try:
+        return _review(invitation_id)
+    except DATABASE_UNAVAILABLE:
+        if request.method != "POST":
+            raise
+        _log_unavailable()
+        return _review(invitation_id, NOT_SUBMITTED), 503, _RETRY
+
+
+def _review(invitation_id: str, failure: str | None = None) -> str | Response:
+    writing = request.method == "POST" and failure is None
+    invitation, instrument = _load(invitation_id, writing)
     answers, comments, _ = rating.draft_of(invitation)
     form = SubmitForm()
-    message = None
-    if request.method == "POST":
+    message = failure
+    if writing:
         if form.validate():
             try:
                 rating.submit(db.session, invitation, instrument)

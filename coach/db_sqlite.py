@@ -1,0 +1,110 @@
+"""SQLite transactions that write hold the write lock from their first statement.
+
+Why: under WAL, a transaction that starts as a reader (``BEGIN`` or pysqlite's implicit
+one) and later writes must upgrade its lock. If another connection committed in between,
+or holds the write lock, the upgrade fails at once with "database is locked": the busy
+timeout is not consulted for an upgrade. ``BEGIN IMMEDIATE`` takes the write lock up front
+and waits for it with the busy timeout, so two writers queue instead of failing.
+
+How (SQLAlchemy's pysqlite recipe): the driver's own transaction handling is switched off
+(``isolation_level = None``), and this module emits the ``BEGIN IMMEDIATE`` itself:
+
+* A use case that reads, decides and then writes (a rater's page save merges into the
+  saved draft; a submission checks the invitation is still unused) calls
+  :func:`begin_immediate` before its first read. Its reads then run inside the write
+  transaction and see what they are about to change. This is the per-use-case marker.
+* Every other transaction stays lazy: its reads run outside any transaction (each
+  statement sees the latest commit, as pysqlite did before), and ``BEGIN IMMEDIATE`` is
+  emitted just before its first write statement. No transaction ever starts as a reader
+  and then upgrades, so an unmarked writer (an audit row on a GET, the mail thread, a CLI
+  command) can wait for the lock but never fails on an upgrade.
+
+Rejected: every ORM session beginning IMMEDIATE. WAL readers never block each other, but
+IMMEDIATE transactions do: every page, read-only or not, would hold the single write lock
+from its first query until the request ends (Flask-SQLAlchemy ends the session at
+teardown, after rendering). Measured in bench/README.md (report page, 2 workers, 8
+connections): requests/s fell and p99 rose; see the table there. It would also deadlock a
+request against itself when a second connection to the same file writes while its session
+holds the lock (the rate-limit store has its own engine).
+
+Marking by HTTP method (every POST begins IMMEDIATE) was rejected for the same self-deadlock:
+a signed-in POST loads the user first, so the lock would be held while the rate limiter's
+own connection tries to count the attempt.
+
+PostgreSQL needs none of this: row locks and conditional updates (``UPDATE ... WHERE state =
+'invited'``) do the job, and its engine keeps ``pool_pre_ping`` (config.py) so a connection
+dropped by the server is replaced at checkout. :func:`begin_immediate` is a no-op there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+_WRITE_SQL = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|SAVEPOINT)\b", re.I)
+
+
+def register(app: Flask) -> None:
+    """Install the recipe on the application's SQLite engines (other dialects untouched)."""
+    from coach.extensions import db
+
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            install(engine)
+
+
+def install(engine: Engine) -> None:
+    """Driver autocommit off; BEGIN IMMEDIATE before a transaction's first write."""
+    if event.contains(engine, "connect", _driver_autocommit_off):
+        return
+    event.listen(engine, "connect", _driver_autocommit_off)
+    event.listen(engine, "before_cursor_execute", _begin_before_first_write)
+
+
+def begin_immediate(session: Session) -> None:
+    """Start the session's write transaction now, so the reads that follow hold the lock.
+
+    Objects loaded before the call are expired and reload inside the transaction. Pending
+    changes are flushed first (that flush is itself a write, so it already began IMMEDIATE).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    session.flush()
+    if _in_transaction(connection):
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    session.expire_all()
+
+
+def _in_transaction(connection: Connection) -> bool:
+    return bool(connection.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+
+
+def _driver_autocommit_off(dbapi_connection: Any, _record: object) -> None:
+    # pysqlite would otherwise emit its own deferred BEGIN before DML and commit on its own.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_before_first_write(
+    connection: Connection,
+    cursor: Any,
+    statement: str,
+    _parameters: object,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    if _in_transaction(connection):
+        return
+    writes = context is not None and (
+        context.isinsert or context.isupdate or context.isdelete or context.isddl
+    )
+    if writes or _WRITE_SQL.match(statement):
+        cursor.execute("BEGIN IMMEDIATE")

@@ -1,0 +1,126 @@
+"""The HR dashboard's figures for one view: a unit (and its child units) under filters.
+
+Every figure comes from ``hr_slice_stats`` rows (see ``hr_summary``) through a fixed number
+of queries, and every slice, scale, count and trend point passes the anonymity check of
+``hr_visibility`` first. A suppressed figure is *absent* from the result (no key, no zero),
+so pages, the API and the CSV files, which all read this dict, can never show it.
+
+Filters: the unit (with everything below it), the cycle (a calendar half-year; default
+each person's latest), the rater group (others' figures only) and the archetype (the
+person's current archetype, on both self and others' figures).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import Session
+
+from coach.instrument import Instrument
+from coach.models import hr_slice_stats
+from coach.models.analytics import ANY
+from coach.services import hr_blocks
+from coach.services.hr_filters import (
+    RATER_GROUPS,
+    SOURCES,
+    Filters,
+    Options,
+    options,
+    parse_filters,
+)
+from coach.services.hr_layout import LATEST, cycle_label
+from coach.services.hr_plans import plan_figures
+from coach.services.hr_slices import Scope, load_counts, load_rows, load_scope
+from coach.services.hr_summary import stored_layout
+
+__all__ = ["Filters", "Options", "options", "parse_filters", "summary"]
+
+
+def summary(
+    session: Session, instrument: Instrument, filters: Filters, found: Options | None = None
+) -> dict[str, Any]:
+    """Every dashboard figure for one view, with suppressed figures absent."""
+    found = found or options(session, instrument.id)
+    layout = stored_layout(session, instrument.id)
+    head = _head(instrument, filters, found)
+    if layout is None:
+        return {**head, "available": False}
+    scope = load_scope(session, filters.unit)
+    keys = [k for k, _ in found.archetypes]
+    groups = {ANY, filters.rater_group}
+    counts = load_counts(
+        session,
+        layout,
+        scope.units,
+        {filters.cycle, LATEST},
+        groups,
+        None if filters.archetype != ANY else [ANY],
+        trend_keys=scope.without_children(),
+    )
+    visibility = hr_blocks.scale_visibility(session, layout, scope, counts, filters, keys)
+    s = hr_slice_stats.c
+    view = or_(
+        *[
+            and_(s.source == src, s.cycle == c, s.rater_group == g, s.archetype == a)
+            for src in SOURCES
+            for c, g, a in [filters.combo(src)]
+        ]
+    )
+    rows = load_rows(session, layout, [scope.current, *scope.children], view)
+    rows |= load_rows(session, layout, [scope.current], s.rater_group.in_(list(groups)))
+    names = {scale.id: scale for scale in instrument.scales}
+    archetype_names = dict(found.archetypes)
+    payload = {
+        **head,
+        "available": True,
+        "unit": _unit(scope),
+        "children": [
+            {"id": scope.units[k].public_id, "name": scope.units[k].name} for k in scope.children
+        ],
+        "scales": [
+            {
+                "id": sid,
+                "name": names[sid].name if sid in names else sid,
+                "kind": names[sid].kind.value if sid in names else "skill",
+            }
+            for sid in layout.scale_ids
+        ],
+        "plans": plan_figures(session, filters.unit),
+    }
+    for source in SOURCES:
+        payload[source] = hr_blocks.block(
+            layout, names, scope, source, filters, visibility[source], rows, archetype_names
+        )
+    payload["trends"] = hr_blocks.trends(
+        layout, names, scope, counts, filters, found.cycles, rows, keys
+    )
+    return payload
+
+
+def _head(instrument: Instrument, filters: Filters, found: Options) -> dict[str, Any]:
+    return {
+        "instrument": {
+            "id": instrument.id,
+            "title": instrument.title,
+            "scale_min": instrument.scale_min,
+            "scale_max": instrument.scale_max,
+        },
+        "filters": filters.as_dict(),
+        "options": {
+            "cycles": [{"code": LATEST, "label": cycle_label(LATEST)}]
+            + [{"code": c, "label": cycle_label(c)} for c in found.cycles],
+            "rater_groups": [{"key": k, "label": label} for k, label in RATER_GROUPS],
+            "archetypes": [{"key": ANY, "label": "All archetypes"}]
+            + [{"key": k, "label": name} for k, name in found.archetypes],
+        },
+    }
+
+
+def _unit(scope: Scope) -> dict[str, Any]:
+    current = scope.units[scope.current]
+    return {
+        "id": current.public_id,
+        "name": current.name,
+        "path": [{"id": scope.units[k].public_id, "name": scope.units[k].name} for k in scope.path],
+    }

@@ -1,0 +1,1 @@
+"""Development plans: suggestions to start from, goals, check-ins, progress and trends."""

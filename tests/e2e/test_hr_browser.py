@@ -1,0 +1,91 @@
+"""HR's organisation dashboard and archetype cards in a real browser: charts drawn, axe clean."""
+
+from __future__ import annotations
+
+import pytest
+from hr_builders import closed_round, person, submit
+from playwright.sync_api import Page
+
+from coach.extensions import db
+from coach.instruments_registry import default_instrument
+from coach.services import archetype_runs, quality
+
+from e2e.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def _canvas_ink(page: Page, canvas_id: str) -> int:
+    return page.evaluate(
+        """id => { const c = document.getElementById(id);
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""",
+        canvas_id,
+    )
+
+
+@pytest.fixture
+def organisation(app, make_user):  # type: ignore[no-untyped-def]
+    """Two teams of six with self-assessments, five of them rated in closed rounds; HR."""
+    make_user("hana@example.org", "hr", "Hana Resources")
+    with app.app_context():
+        for team, level in (("Ops", 4), ("Sales", 2)):
+            for i in range(6):
+                someone = person(f"{team.lower()}{i}@example.org", f"Acme/{team}")
+                submit(someone, level=level + i % 2, tilt=i % 3 - 1)
+                if team == "Ops" and i < 5:
+                    closed_round(someone, [("manager", 3), ("peer", 4), ("peer", 3), ("peer", 4)])
+        instrument = default_instrument()
+        archetype_runs.recluster(db.session, instrument)
+        quality.refresh_quality(db.session, instrument)
+        db.session.remove()
+    return "hana@example.org"
+
+
+def test_hr_reads_the_dashboard_with_its_charts_and_heatmap(audit_page, sign_in, axe, organisation):
+    page = audit_page
+    sign_in(page, organisation)
+    page.get_by_role("link", name="Organisation").click()
+    page.wait_for_selector("html[data-charts='drawn']")
+    for chart in ("pole-chart", "skill-chart", "leader-index-chart", "trend-chart"):
+        assert _canvas_ink(page, chart) > 1000, chart
+    assert page.get_by_role("heading", name="Self-assessments", exact=True).count() == 1
+    axe(page, "HR dashboard")
+    page.get_by_role("link", name="Acme").first.click()
+    page.wait_for_selector("html[data-charts='drawn']")
+    assert page.locator("table.heatmap td.heat").count() > 18
+    axe(page, "HR dashboard of a unit with its heatmap")
+    page.get_by_label("Raters (others' ratings)").select_option("peer")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**rater_group=peer**")
+    axe(page, "HR dashboard filtered by rater group")
+
+
+def test_hr_reads_the_archetype_cards_and_instrument_quality(
+    audit_page, sign_in, axe, organisation
+):
+    page = audit_page
+    sign_in(page, organisation)
+    page.goto("/hr/archetypes")
+    page.wait_for_selector("html[data-charts='drawn']")
+    for key in ("strong_both", "leader_leaning", "manager_leaning", "developing"):
+        assert _canvas_ink(page, f"radar-{key}") > 1000, key
+    assert "they do not type people" in page.content()
+    axe(page, "archetype cards")
+    page.goto("/hr/quality")
+    page.get_by_role("heading", name="Vision and direction").wait_for()
+    axe(page, "instrument quality")
+
+
+def test_the_dashboard_fits_a_phone_under_the_real_csp(new_context, organisation):
+    context = new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto("/sign-in")
+    phone.get_by_label("E-mail").fill(organisation)
+    phone.get_by_label("Password").fill("correct horse battery")
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url("**/")
+    for path in ("/hr/dashboard", "/hr/archetypes"):
+        phone.goto(path)
+        phone.wait_for_selector("html[data-charts='drawn']")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375, path

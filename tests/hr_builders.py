@@ -1,0 +1,92 @@
+"""Building HR data in tests: people in units, self-assessments and closed 360 rounds.
+
+Everything goes through the services the pages use (so the summary hooks run), except
+``synthetic_org``, which uses the bulk seeder and then rebuilds the summaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.instruments_registry import default_instrument
+from coach.models import FeedbackRound, OutboxMessage, Role, User
+from coach.services import accounts, assessments, directory, rating
+from coach.services import feedback_rounds as rounds
+from coach.services.hr_summary import rebuild_summaries
+from coach.services.synthetic import seed_synthetic
+
+BASE = "http://coach.test"
+
+
+def person(email: str, unit_path: str | None, role: Role = Role.MANAGER) -> User:
+    """A person in a unit (created with its parents), committed."""
+    unit = directory.ensure_unit(db.session, unit_path) if unit_path else None
+    user = accounts.create_user(
+        db.session,
+        accounts.NewAccount(email=email, name=email.split("@")[0].title(), role=role, unit=unit),
+    )
+    return user
+
+
+def answers_for(level: int, tilt: int = 0) -> dict[str, int | None]:
+    """Every item answered: ``level`` on leader poles' items, ``level - tilt`` elsewhere."""
+    instrument = default_instrument()
+    leader = {d.leader_scale for d in instrument.dimensions}
+    out: dict[str, int | None] = {}
+    for n, item in enumerate(instrument.items):
+        value = level if item.scale in leader else level - tilt
+        value = max(1, min(5, value + (n % 3) - 1))
+        out[item.id] = value if item.key > 0 else 6 - value
+    return out
+
+
+def submit(user: User, level: int = 3, tilt: int = 0, blank: str | None = None) -> None:
+    """A submitted self-assessment for ``user`` (``blank``: a scale answered "not observed")."""
+    instrument = default_instrument()
+    assessment = assessments.start_assessment(db.session, user, instrument)
+    answers = answers_for(level, tilt)
+    for item in instrument.items_of(blank) if blank else ():
+        answers[item.id] = None
+    for index, page in enumerate(instrument.pages):
+        chunk = {item.id: answers[item.id] for item in instrument.items_on(page)}
+        assessments.save_page(db.session, assessment, instrument, index, chunk, index + 1)
+    assessments.submit_assessment(db.session, assessment, instrument)
+
+
+def answered_round(subject: User, ratings: Sequence[tuple[str, int]]) -> FeedbackRound:
+    """An open 360 round for ``subject``: one rater per (relationship, level), all answered."""
+    instrument = default_instrument()
+    found = rounds.start_round(db.session, subject, instrument, rounds.default_deadline())
+    raters = [
+        (f"Rater {n}", f"r{n}.{subject.id}@example.org", relationship)
+        for n, (relationship, _) in enumerate(ratings)
+    ]
+    rounds.nominate(db.session, found, raters, BASE)
+    rounds.open_round(db.session, found, BASE, 3)
+    links = {
+        m.to_address: m.link.rsplit("/", 1)[1]
+        for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
+    }
+    for n, (_, level) in enumerate(ratings):
+        invitation = rating.invitation_for_token(
+            db.session, links[f"r{n}.{subject.id}@example.org"]
+        )
+        answers = answers_for(level)
+        rating.save_draft(db.session, invitation, instrument, answers, {}, len(instrument.pages))
+        rating.submit(db.session, invitation, instrument)
+    return found
+
+
+def closed_round(subject: User, ratings: Sequence[tuple[str, int]]) -> None:
+    """``answered_round``, then closed by its subject."""
+    found = answered_round(subject, ratings)
+    rounds.close_round(db.session, found, "subject", subject)
+
+
+def synthetic_org(people: int, seed: int = 1) -> None:
+    """A synthetic organisation of ``people`` with closed rounds, summaries rebuilt."""
+    seed_synthetic(db.session, default_instrument(), people, seed)
+    rebuild_summaries(db.session)
