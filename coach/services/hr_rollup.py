@@ -48,7 +48,8 @@ def analyse(session: Session, tables: Iterable[str]) -> None:
     """
     if postgres(session):
         for table in tables:
-            session.execute(text(f"ANALYZE {table}"))
+            # Table names come from this package's own constants, never from input.
+            session.execute(text(f"ANALYZE {table}"))  # nosemgrep: coach-no-sql-from-strings
 
 
 def ancestors_from_path(unit_id: int, tree_path: str) -> list[int]:

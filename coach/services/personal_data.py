@@ -42,7 +42,7 @@ from coach.models import (
     ScaleScoreRecord,
     User,
 )
-from coach.services import audit
+from coach.services import audit, hr_summary
 from coach.services.feedback_report import round_report, round_report_json
 
 ERASED = "erased"
@@ -77,6 +77,14 @@ def export_person(
         "development_plans": [_plan(p) for p in plans],
         "activity": [{"at": _iso(e.at), "event": e.event, "ip": e.ip} for e in sign_ins],
     }
+
+
+def download(session: Session, person: User, instruments: dict[str, Instrument]) -> dict[str, Any]:
+    """What ``person`` downloads about themselves; the download is audited (one commit)."""
+    body = export_person(session, person, instruments)
+    audit.record(session, audit.Event.PERSONAL_DATA_DOWNLOADED, person, person.email)
+    session.commit()
+    return body
 
 
 def _assessment(assessment: Assessment) -> dict[str, Any]:
@@ -179,6 +187,7 @@ def erase_person(session: Session, person: User, actor: User | None = None) -> E
     plan_ids = list(
         session.scalars(select(DevelopmentPlan.id).where(DevelopmentPlan.owner_id == person.id))
     )
+    hr_summary.forget_person(session, person.id)  # out of every HR roll-up and fact row
     _delete_plans(session, plan_ids)
     _delete_rounds(session, round_ids)
     session.execute(

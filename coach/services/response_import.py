@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
 from coach.models import Answer, Assessment, FeedbackRound, RoundState, User
-from coach.services import audit
+from coach.services import audit, hr_summary
 from coach.services.assessments import lock_and_score
 from coach.services.csv_files import Outcome, Problem, read_csv
 from coach.services.rating import stage_imported_response
@@ -154,6 +154,7 @@ def import_responses(
         _stage_round(session, instrument, people[email], ratings)
         summary.rounds += 1
         summary.responses += len(ratings)
+    hr_summary.refresh_people(session, {people[row.email].id for row in rows}, instrument)
     audit.record(session, audit.Event.PEOPLE_IMPORTED, actor, instrument.id, summary.lines()[0])
     session.commit()
     return summary

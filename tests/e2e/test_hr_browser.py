@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hr_builders import closed_round, person, submit
 from playwright.sync_api import Page
 
 from coach.extensions import db
@@ -11,6 +10,7 @@ from coach.instruments_registry import default_instrument
 from coach.services import archetype_runs, quality
 
 from e2e.conftest import PHONE
+from hr_builders import closed_round, person, submit
 
 pytestmark = pytest.mark.browser
 

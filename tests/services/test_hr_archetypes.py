@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from hr_builders import person, submit, synthetic_org
 from sqlalchemy import func, select
 
 from coach.analytics.assignment import assign
@@ -12,6 +11,8 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import ArchetypeAssignment, ArchetypeRun, Assessment, User
 from coach.services import archetype_models, archetype_runs, hr_archetypes
+
+from hr_builders import person, submit, synthetic_org
 
 
 def test_below_the_minimum_population_the_theory_prototypes_are_stored_and_assigned(ctx):

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hr_builders import closed_round, person, submit, synthetic_org
 from sqlalchemy import select
 
 from coach.extensions import db
@@ -15,6 +14,8 @@ from coach.instruments_registry import default_instrument
 from coach.models import OrgUnit
 from coach.services import archetype_runs, directory, hr_dashboard
 from coach.services.hr_dashboard import Filters
+
+from hr_builders import closed_round, person, submit, synthetic_org
 
 
 def view(unit: OrgUnit | None = None, **filters: Any) -> dict[str, Any]:

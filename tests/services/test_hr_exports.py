@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
-from hr_builders import closed_round, person, submit
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import AuditEvent
 from coach.services import directory, exports, hr_dashboard
+
+from hr_builders import closed_round, person, submit
 
 
 def _org() -> None:

@@ -6,7 +6,6 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-from hr_builders import closed_round, person, synthetic_org
 from sqlalchemy import select
 
 from coach.analytics.psychometrics import group_icc, scale_quality
@@ -19,6 +18,8 @@ from coach.models import (
     ResponseScaleScore,
 )
 from coach.services import quality
+
+from hr_builders import closed_round, person, synthetic_org
 
 
 def _self_matrix(instrument):  # type: ignore[no-untyped-def]

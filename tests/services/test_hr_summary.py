@@ -6,7 +6,6 @@ import math
 from datetime import UTC, datetime
 
 import pytest
-from hr_builders import answered_round, closed_round, person, submit
 from sqlalchemy import select
 
 from coach.extensions import db
@@ -17,6 +16,8 @@ from coach.scoring.quadrants import Quadrant, quadrant_of
 from coach.services import archetype_runs, hr_summary
 from coach.services import feedback_rounds as rounds
 from coach.services.hr_layout import Layout, bin_of, cycle_expr, cycle_label, cycle_of
+
+from hr_builders import answered_round, closed_round, person, submit
 
 
 def _table(table, key_columns):  # type: ignore[no-untyped-def]
@@ -183,3 +184,14 @@ def test_hr_accounts_count_like_anyone_with_an_assessment(ctx):
     somebody = person("hr@example.org", "Acme", Role.HR)
     submit(somebody)
     assert db.session.scalar(select(hr_fact.c.person_id)) == somebody.id
+
+
+def test_people_whose_scores_were_written_directly_can_be_brought_in(ctx):
+    people = [person(f"x{i}@example.org", "Acme") for i in range(3)]
+    for someone in people:
+        submit(someone)
+    db.session.execute(hr_fact.delete())
+    db.session.execute(hr_slice_stats.delete())
+    hr_summary.refresh_people(db.session, [p.id for p in people], default_instrument())
+    db.session.commit()
+    _assert_equal_to_rebuild()

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from hr_builders import person, submit, synthetic_org
 from sqlalchemy import event, func, select
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import AuditEvent, OrgUnit, User
 from coach.services import archetype_runs, demo, directory, quality
+
+from hr_builders import person, submit, synthetic_org
 
 PAGES = ("/hr/dashboard", "/hr/archetypes", "/hr/quality", "/hr/dashboard/export.csv")
 API = ("/api/v1/hr/summary", "/api/v1/hr/archetypes")

@@ -94,3 +94,21 @@ def test_erase_person_removes_their_rows_and_raters_addresses_but_keeps_anonymou
         assert db.session.scalar(
             select(AuditEvent.event).where(AuditEvent.event == "person_erased")
         )
+
+
+def test_erasure_takes_the_person_out_of_the_hr_figures_too(app, make_user):
+    from coach.models.analytics import hr_fact
+
+    subject = make_user("sam@example.org", name="Sam Subject")
+    with app.app_context():
+        _closed_round_for(subject)
+        person_id = db.session.scalar(select(User.id).where(User.email == subject))
+        assert db.session.scalar(
+            select(func.count()).select_from(hr_fact).where(hr_fact.c.person_id == person_id)
+        )
+    assert app.test_cli_runner().invoke(args=["erase-person", subject, "--yes"]).exit_code == 0
+    with app.app_context():
+        left = db.session.scalar(
+            select(func.count()).select_from(hr_fact).where(hr_fact.c.person_id == person_id)
+        )
+        assert left == 0

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from coach.extensions import db, limiter
 from coach.instruments_registry import instruments
 from coach.security import start_session
-from coach.services import accounts, audit, personal_data
+from coach.services import accounts, personal_data
 from coach.web.auth.forms import ChangePasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -88,9 +88,7 @@ def my_data() -> str:
 def my_data_download() -> Response:
     """Everything about me as JSON (never anything identifying a rater)."""
     person = current_user._get_current_object()
-    body = personal_data.export_person(db.session, person, instruments())
-    audit.record(db.session, audit.Event.PERSONAL_DATA_DOWNLOADED, person, person.email)
-    db.session.commit()
+    body = personal_data.download(db.session, person, instruments())
     response = jsonify(body)
     response.headers["Content-Disposition"] = 'attachment; filename="my-coach-data.json"'
     return response
