@@ -15,6 +15,7 @@ from coach.services.account_links import stage_link
 from coach.services.accounts import AccountError, NewAccount, find_by_email, normalise_email
 
 PATH_SEPARATOR = "/"
+MAX_UNIT_NAME = 200  # the org_unit.name column
 
 
 @dataclass
@@ -33,8 +34,19 @@ def split_path(path: str) -> list[str]:
     return [part.strip() for part in path.split(PATH_SEPARATOR) if part.strip()]
 
 
+def unit_path_problem(path: str) -> str | None:
+    """Why a unit path cannot be stored, or None."""
+    if not split_path(path):
+        return "the unit path is empty"
+    if any(len(name) > MAX_UNIT_NAME for name in split_path(path)):
+        return f"a unit name can have at most {MAX_UNIT_NAME} characters"
+    return None
+
+
 def ensure_unit(session: Session, path: str, known: dict[str, OrgUnit] | None = None) -> OrgUnit:
     """The unit at ``path``, creating it and any missing parents (no commit)."""
+    if problem := unit_path_problem(path):
+        raise AccountError(problem[0].upper() + problem[1:] + ".")
     known = known if known is not None else units_by_path(session)
     parent: OrgUnit | None = None
     walked: list[str] = []

@@ -12,7 +12,7 @@ from coach.services import audit
 from coach.services.account_links import stage_link
 from coach.services.accounts import is_valid_email
 from coach.services.csv_files import Outcome, Problem, read_csv
-from coach.services.directory import ensure_unit, split_path, units_by_path
+from coach.services.directory import ensure_unit, unit_path_problem, units_by_path
 
 COLUMNS = ("email", "name", "unit", "manager_email", "role")
 REQUIRED = ("email", "name", "unit")
@@ -77,8 +77,8 @@ def _check_row(
         seen[email] = number
     if not value["name"]:
         problems.append(Problem(number, "name", "the name is empty"))
-    if not split_path(value["unit"]):
-        problems.append(Problem(number, "unit", "the unit path is empty"))
+    if unit_problem := unit_path_problem(value["unit"]):
+        problems.append(Problem(number, "unit", unit_problem))
     manager = value["manager_email"].lower()
     if manager and not is_valid_email(manager):
         problems.append(Problem(number, "manager_email", f"malformed e-mail {manager!r}"))

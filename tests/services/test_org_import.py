@@ -153,3 +153,11 @@ def test_a_500_person_org_chart_imports_in_one_step_as_a_tree(ctx):
     assert summary.ok, summary.problems[:3]
     assert len(summary.added) == 1 + 5 + 45 + 450
     assert _count(OrgUnit) == 1 + 5 + 45
+
+
+def test_a_unit_name_longer_than_the_database_takes_is_a_row_problem(ctx):
+    long_name = "x" * 201
+    summary = _import(HEADER + f"a@acme.test,A,Acme/{long_name},,manager\n")
+    assert not summary.ok and summary.problems[0].column == "unit"
+    assert "at most 200 characters" in summary.problems[0].reason
+    assert _count(OrgUnit) == 0

@@ -180,3 +180,22 @@ def test_the_admin_outbox_lists_messages_with_their_links(app, auth, make_user):
     page = auth.client.get("/admin/outbox").text
     assert "No SMTP server is configured" in page
     assert page.count("activation link") == 3
+
+
+def test_a_unit_name_too_long_gets_a_clear_message_not_an_error(app, auth, make_user):
+    _hr(auth, make_user)
+    page = auth.client.get("/directory/people/new")
+    response = auth.client.post(
+        "/directory/people/new",
+        data={
+            "name": "Nia New",
+            "email": "nia@example.org",
+            "role": "manager",
+            "unit": "a" * 300,
+            "manager_email": "",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert response.status_code == 200 and "at most 200 characters" in response.text
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "nia@example.org")) is None
