@@ -15,6 +15,7 @@ from coach.services.csv_files import Outcome, Problem, read_csv
 from coach.services.directory import ensure_unit, unit_path_problem, units_by_path
 
 COLUMNS = ("email", "name", "unit", "manager_email", "role")
+MAX_NAME = 200  # the user_account.name column
 REQUIRED = ("email", "name", "unit")
 
 
@@ -77,6 +78,8 @@ def _check_row(
         seen[email] = number
     if not value["name"]:
         problems.append(Problem(number, "name", "the name is empty"))
+    elif len(value["name"]) > MAX_NAME:
+        problems.append(Problem(number, "name", f"a name can have at most {MAX_NAME} characters"))
     if unit_problem := unit_path_problem(value["unit"]):
         problems.append(Problem(number, "unit", unit_problem))
     manager = value["manager_email"].lower()

@@ -161,3 +161,9 @@ def test_a_unit_name_longer_than_the_database_takes_is_a_row_problem(ctx):
     assert not summary.ok and summary.problems[0].column == "unit"
     assert "at most 200 characters" in summary.problems[0].reason
     assert _count(OrgUnit) == 0
+
+
+def test_a_name_longer_than_the_database_takes_is_a_row_problem(ctx):
+    summary = _import(HEADER + f"a@acme.test,{'n' * 201},Acme,,manager\n")
+    assert not summary.ok and summary.problems[0].column == "name"
+    assert _count(User) == 0
