@@ -1,4 +1,4 @@
-"""SQLite transactions that write hold the write lock from their first statement.
+"""SQLite: a transaction takes the write lock with BEGIN IMMEDIATE, never by upgrading a read.
 
 Why: under WAL, a transaction that starts as a reader (``BEGIN`` or pysqlite's implicit
 one) and later writes must upgrade its lock. If another connection committed in between,
@@ -19,21 +19,23 @@ How (SQLAlchemy's pysqlite recipe): the driver's own transaction handling is swi
   and then upgrades, so an unmarked writer (an audit row on a GET, the mail thread, a CLI
   command) can wait for the lock but never fails on an upgrade.
 
-Rejected: every ORM session beginning IMMEDIATE. WAL readers never block each other, but
+Rejected: every transaction beginning IMMEDIATE. WAL readers never block each other, but
 IMMEDIATE transactions do: every page, read-only or not, would hold the single write lock
-from its first query until the request ends (Flask-SQLAlchemy ends the session at
-teardown, after rendering). Measured in bench/README.md (report page, 2 workers, 8
-connections): requests/s fell and p99 rose; see the table there. It would also deadlock a
-request against itself when a second connection to the same file writes while its session
-holds the lock (the rate-limit store has its own engine).
+from its first query until the request ends (Flask-SQLAlchemy closes the session at
+teardown, after rendering). Measured by bench/sqlite_policy.py (README there): four
+request-like readers managed about 150 reads/s instead of about 600, the slowest read
+waited 2 to 3 s, and a 6-second read (a big report) made writers wait the whole busy
+timeout and fail.
 
-Marking by HTTP method (every POST begins IMMEDIATE) was rejected for the same self-deadlock:
-a signed-in POST loads the user first, so the lock would be held while the rate limiter's
-own connection tries to count the attempt.
+Rejected too: marking by HTTP method (every POST begins IMMEDIATE). A signed-in POST loads
+the user first, so the lock would be held while the rate limiter's own connection to the
+same file counts the attempt: that request waits out the busy timeout against itself
+(measured: POST /sign-in by a signed-in person took 5.0 s and answered 503).
 
-PostgreSQL needs none of this: row locks and conditional updates (``UPDATE ... WHERE state =
-'invited'``) do the job, and its engine keeps ``pool_pre_ping`` (config.py) so a connection
-dropped by the server is replaced at checkout. :func:`begin_immediate` is a no-op there.
+PostgreSQL needs none of this: row locks (the rater's writes select their invitation FOR
+UPDATE) and conditional updates (``UPDATE ... WHERE state = 'invited'``) do the job, and its
+engine keeps ``pool_pre_ping`` (config.py) so a connection dropped by the server is replaced
+at checkout. :func:`begin_immediate` is a no-op there.
 """
 
 from __future__ import annotations
