@@ -10,7 +10,7 @@ VENDOR := coach/static/vendor/chart.umd.js
 
 export FLASK_APP := coach
 
-.PHONY: run test install vendor migrate seed serve lint clean
+.PHONY: run test security install vendor migrate seed serve lint clean
 
 run: install vendor migrate seed serve ## install, migrate, seed the demo, serve on 127.0.0.1:$(PORT)
 
@@ -45,7 +45,14 @@ serve: install
 test: install vendor ## the whole suite, unit to browser
 	bash scripts/test-setup.sh
 	$(BIN)/ruff check .
+	$(MAKE) security
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+security: install vendor ## bandit and semgrep (local rules, offline), then wapiti3 against the app on 127.0.0.1
+	$(BIN)/bandit -r coach -ll -q
+	$(BIN)/semgrep scan --config .semgrep/coach.yml --metrics=off --disable-version-check --error --quiet coach
+	@echo "Findings silenced in the code, each with its reason:"; grep -rnE -B1 --include="*.py" --include="*.html" "nosec|nosemgrep" coach || echo "  none"
+	bash scripts/dynamic-scan.sh
 
 lint: install
 	$(BIN)/ruff check .

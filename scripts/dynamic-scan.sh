@@ -3,9 +3,11 @@
 #
 # Starts gunicorn on a free loopback port behind TLS (a throwaway self-signed certificate,
 # COACH_SECURE_COOKIES=1: the configuration SECURITY.md asks for in production), on a fresh
-# SQLite instance folder with the demo organisation, signs in as the demo administrator and
-# as a demo manager, and runs wapiti with an explicit module list on each session. The JSON
-# reports are then read, and any vulnerability or anomaly fails the script.
+# database with the demo organisation: SQLite in a temporary instance folder, or a database
+# of its own on the PostgreSQL server that COACH_TEST_DATABASE names (dropped after). It signs
+# in as a demo manager (whose session also holds a rater link) and as the administrator, and
+# runs wapiti with an explicit module list on each session. The JSON reports are then read,
+# and any vulnerability or anomaly fails the script.
 # Everything targets 127.0.0.1 only; wapiti lives in its own virtualenv because it pins
 # versions of Flask and SQLAlchemy that differ from the app's.
 #
@@ -24,25 +26,77 @@ MODULES=xss,permanentxss,sql,exec,file,crlf,redirect,csrf,http_headers,cookiefla
 if [ ! -x "$SCAN_VENV/bin/wapiti" ] || ! "$SCAN_VENV/bin/wapiti" --version 2>/dev/null | grep -q "$WAPITI_VERSION"; then
   echo "Installing wapiti3 $WAPITI_VERSION into $SCAN_VENV..."
   python3 -m venv "$SCAN_VENV"
-  "$SCAN_VENV/bin/pip" install --quiet --upgrade pip
-  "$SCAN_VENV/bin/pip" install --quiet "wapiti3==$WAPITI_VERSION"
+  { "$SCAN_VENV/bin/pip" install --upgrade pip \
+      && "$SCAN_VENV/bin/pip" install "wapiti3==$WAPITI_VERSION"; } >"$SCAN_VENV.log" 2>&1 \
+    || { tail -20 "$SCAN_VENV.log" >&2; exit 1; }
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/coach-scan.XXXXXX")
 GUNICORN_PID=""
+SCAN_DATABASE=""
 cleanup() {
   if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
     kill "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
   fi
+  if [ -n "$SCAN_DATABASE" ]; then database drop >/dev/null || true; fi
   if [ -n "${SCAN_KEEP:-}" ]; then echo "Kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
+database() {  # database create|drop|rater-link: the scan's own database, with the app's venv
+  "$BIN/python" - "$1" "${COACH_TEST_DATABASE:-sqlite}" "$SCAN_DATABASE" "$WORK" <<'PY'
+import sys
+from urllib.parse import urlparse
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from coach.config import normalise_database_url
+
+action, server, name, work = sys.argv[1:]
+if action == "rater-link":  # one invitation link from the outbox (no mail leaves)
+    import os
+
+    engine = create_engine(normalise_database_url(os.environ["COACH_DATABASE_URL"]))
+    with engine.connect() as conn:
+        link = conn.execute(
+            text("SELECT link FROM outbox_message WHERE kind = 'invitation'")
+        ).scalar()
+    print(urlparse(link).path)
+    sys.exit(0)
+if server == "sqlite":
+    print(f"sqlite:///{work}/instance/coach.db")
+    sys.exit(0)
+admin = create_engine(
+    make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+)
+with admin.connect() as conn:
+    if action == "create":
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    else:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+print(make_url(server).set(database=name).render_as_string(hide_password=False))
+PY
+}
+
 PORT=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="https://127.0.0.1:$PORT"
 export COACH_INSTANCE_DIR="$WORK/instance"
-export COACH_DATABASE_URL="sqlite:///$WORK/instance/coach.db"
+case "${COACH_TEST_DATABASE:-sqlite}" in
+  postgres://* | postgresql://*)
+    SCAN_DATABASE="coach_scan_$("$BIN/python" -c 'import secrets; print(secrets.token_hex(4))')"
+    ;;
+esac
+COACH_DATABASE_URL=$(database create)
+export COACH_DATABASE_URL
 export COACH_SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_hex(32))')
 export COACH_DEMO_PASSWORD=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
 export COACH_SECURE_COOKIES=1
@@ -50,7 +104,7 @@ export COACH_BASE_URL="$BASE"
 export FLASK_APP=coach
 mkdir -p "$COACH_INSTANCE_DIR"
 
-echo "Preparing a fresh instance in $WORK..."
+echo "Preparing a fresh instance in $WORK (database: ${SCAN_DATABASE:-SQLite})..."
 SETUP=$(date +%s)
 "$BIN/flask" db upgrade >"$WORK/setup.log" 2>&1
 "$BIN/flask" seed-demo >>"$WORK/setup.log" 2>&1
@@ -60,9 +114,11 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
   -addext "subjectAltName=IP:127.0.0.1" \
   -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1
 
-"$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$PORT" \
+# Threaded workers: a sync worker would sit on a TLS connection that the scanner opened and
+# left idle, until gunicorn kills it for the timeout.
+"$BIN/gunicorn" --workers 2 --worker-class gthread --threads 4 --bind "127.0.0.1:$PORT" \
   --certfile "$WORK/cert.pem" --keyfile "$WORK/key.pem" \
-  --no-control-socket --error-logfile "$WORK/gunicorn.log" wsgi:app &
+  --no-control-socket --capture-output --error-logfile "$WORK/gunicorn.log" wsgi:app &
 GUNICORN_PID=$!
 for _ in $(seq 1 60); do
   curl -ksf "$BASE/healthz" >/dev/null 2>&1 && break
@@ -112,16 +168,6 @@ else:
 PY
 }
 
-rater_link() {  # the path of one invitation link from the outbox (no mail is sent)
-  "$BIN/python" - "$WORK/instance/coach.db" <<'PY'
-import sqlite3, sys, urllib.parse
-
-with sqlite3.connect(sys.argv[1]) as db:
-    (link,) = db.execute("SELECT link FROM outbox_message WHERE kind = 'invitation'").fetchone()
-print(urllib.parse.urlparse(link).path)
-PY
-}
-
 scan() {  # scan NAME EMAIL VISIT [WAPITI OPTIONS]: attack everything that session reaches
   local name=$1 email=$2 visit=$3
   shift 3
@@ -144,12 +190,17 @@ scan() {  # scan NAME EMAIL VISIT [WAPITI OPTIONS]: attack everything that sessi
 
 START=$(date +%s)
 browser open-round "$MANAGER"
-RATER=$(rater_link)
+RATER=$(database rater-link)
 # The manager's session also holds a rater link, so the rater's pages are crawled and attacked
 # too (the round stays open). The administrator's scan comes last: it deactivates people.
 scan manager "$MANAGER" "$RATER" -s "$BASE$RATER" -x "$BASE/feedback/*/close"
 scan admin admin@demo.coach.example "" -x "$BASE/directory/people/*/active"
 echo "Scanned in $(( $(date +%s) - START )) s."
+# An error the app logged (Flask's "ERROR in app: Exception on ..."), whatever it answered.
+if grep -qE "ERROR in [a-z_]+: " "$WORK/gunicorn.log"; then
+  grep -A30 -E "ERROR in [a-z_]+: " "$WORK/gunicorn.log" | head -80 >&2
+  exit 1
+fi
 "$BIN/python" - "$WORK"/report-*.json <<'PY'
 import json, sys
 

@@ -85,7 +85,9 @@ def test_csv_downloads_carry_only_shown_figures_and_are_audited(app, hr):
     assert all(int(r["n"]) >= 5 for r in csv.DictReader(io.StringIO(everything.text)) if r["n"])
     assert hr.client.get("/hr/dashboard/export.csv?figure=nonsense").status_code == 404
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "export")).all()
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.event == "export").order_by(AuditEvent.id)
+        ).all()
         assert [e.target for e in events] == ["hr-dashboard:heatmap", "hr-dashboard:all"]
         assert all(e.actor_id for e in events)
 
