@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -44,6 +45,13 @@ def _page(code: int, detail: str | None = None) -> tuple[str, int]:
         render_template("errors/error.html", code=code, title=title, message=detail or message),
         code,
     )
+
+
+def _own_wording(error: HTTPException) -> str | None:
+    """A rate limit's own message, when it was given one (the rater's links have theirs)."""
+    if isinstance(error, RateLimitExceeded) and error.limit.error_message:
+        return error.description
+    return None
 
 
 def end_failed_transaction() -> None:
@@ -91,7 +99,7 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> object:
         if request.blueprint == "api":
             return error  # the API blueprint answers in JSON
-        return _page(error.code or 500)
+        return _page(error.code or 500, _own_wording(error))
 
     for failure in DATABASE_UNAVAILABLE:
         app.register_error_handler(failure, database_unavailable)

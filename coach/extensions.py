@@ -29,6 +29,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# Storage is chosen in init_app: Redis when COACH_REDIS_URL is set, so every worker counts
-# the same attempts; otherwise this process's memory (one-machine use and tests).
+# Storage comes from config.py: Redis when COACH_REDIS_URL is set, otherwise the database
+# (coach/ratelimit_storage.py); either way every worker counts the same attempts.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

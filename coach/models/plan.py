@@ -91,6 +91,7 @@ class Milestone(db.Model):
     __tablename__ = "milestone"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     due_date: Mapped[date] = mapped_column(Date)

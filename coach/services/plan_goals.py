@@ -178,10 +178,10 @@ def set_goal_done(session: Session, goal: Goal, done: bool) -> None:
     session.commit()
 
 
-def set_milestone_done(session: Session, goal: Goal, milestone_id: int, done: bool) -> None:
-    """Tick a milestone off (or on again)."""
+def set_milestone_done(session: Session, goal: Goal, milestone_id: str, done: bool) -> None:
+    """Tick a milestone of this goal off (or on again), found by its public id."""
     require_active(goal.plan)
-    milestone = next((m for m in goal.milestones if m.id == milestone_id), None)
+    milestone = next((m for m in goal.milestones if m.public_id == milestone_id), None)
     if milestone is None:
         raise PlanError("That milestone is not part of this goal.")
     milestone.done = done

@@ -184,12 +184,6 @@ NOT_IDENTIFIERS = {
     "page_number": "a page of the instrument (1, 2, ...)",
     "instrument": "the instrument's slug from its YAML file, public by design",
 }
-# Identifiers that appear in URLs but are known to be sequential; each must say why and is
-# reported as an expected failure until it is replaced by a random id.
-KNOWN_SEQUENTIAL = {
-    "milestone": "Milestone.id is the integer primary key (plans.milestone_done); it is scoped "
-    "under the owner's goal, so it grants nothing, but it shows how many milestones exist",
-}
 SECRET_TOKENS = {"rater_token", "activation_token", "reset_token"}
 
 
@@ -248,7 +242,7 @@ def world(app: Flask, make_user) -> World:  # type: ignore[no-untyped-def]
             "invitation": invitation_of(rater_email).public_id,
             "plan": plan.public_id,
             "goal": goal.public_id,
-            "milestone": str(db.session.scalar(select(Milestone.id))),
+            "milestone": db.session.scalar(select(Milestone.public_id)),
             "unit": owner.unit.public_id,
             "person": owner.public_id,
             "campaign": campaign.public_id,
@@ -437,16 +431,10 @@ def _looks_random(value: str) -> bool:
 
 
 def test_ids_in_urls_are_random_not_sequential(app: Flask, world: World) -> None:
-    kinds = _identifier_kinds(app) - KNOWN_SEQUENTIAL.keys()
-    assert {"assessment", "round", "invitation", "person", "campaign"} <= kinds
+    kinds = _identifier_kinds(app)
+    assert {"assessment", "round", "invitation", "person", "campaign", "goal", "milestone"} <= kinds
     sequential = {k: world.values[k] for k in kinds if not _looks_random(world.values[k])}
     assert not sequential, f"ids in URLs that are short or numbers (guessable): {sequential}"
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_SEQUENTIAL.values()))
-def test_known_sequential_ids_in_urls_are_random_too(app: Flask, world: World) -> None:
-    known = _identifier_kinds(app) & KNOWN_SEQUENTIAL.keys()
-    assert known and all(_looks_random(world.values[k]) for k in known)
 
 
 def test_every_public_id_column_is_filled_with_random_ids(app: Flask) -> None:

@@ -13,6 +13,7 @@ from coach.services import account_links
 from coach.services.accounts import AccountError
 from coach.web.auth.forms import ForgotPasswordForm, SetPasswordForm
 from coach.web.auth.routes import bp
+from coach.web.link_guessing import secret_link_limit
 
 _SESSION_KEY = "account_link"
 _PAGES = {
@@ -55,24 +56,28 @@ def _set_password(purpose: TokenPurpose) -> str | Response | tuple[str, int]:
 
 
 @bp.get("/activate/<token>")
+@secret_link_limit
 def activate_link(token: str) -> Response:
     """Entry point of an activation e-mail."""
     return _remember(TokenPurpose.ACTIVATION, token)
 
 
 @bp.route("/activate", methods=["GET", "POST"])
+@secret_link_limit
 def activate() -> str | Response | tuple[str, int]:
     """Choose a first password."""
     return _set_password(TokenPurpose.ACTIVATION)
 
 
 @bp.get("/reset-password/<token>")
+@secret_link_limit
 def reset_link(token: str) -> Response:
     """Entry point of a reset e-mail."""
     return _remember(TokenPurpose.RESET, token)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@secret_link_limit
 def reset_password() -> str | Response | tuple[str, int]:
     """Choose a new password."""
     return _set_password(TokenPurpose.RESET)

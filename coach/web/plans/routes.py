@@ -74,8 +74,14 @@ def _back(plan: DevelopmentPlan, goal: Goal | None = None) -> Response:
     return redirect(url_for(".plan_page", public_id=plan.public_id, _anchor=anchor))
 
 
+def _checkin_prefix(goal: Goal) -> str:
+    # Ends with its own "-": WTForms adds none after a prefix ending in "-" or "_", which a
+    # random id does about once in 32, and the field names would then change shape.
+    return f"c-{goal.public_id}-"
+
+
 def _checkin_form(goal: Goal) -> CheckInForm:
-    return CheckInForm(prefix=f"c-{goal.public_id}", formdata=None, recorded_on=_today())
+    return CheckInForm(prefix=_checkin_prefix(goal), formdata=None, recorded_on=_today())
 
 
 @bp.get("/")
@@ -196,7 +202,7 @@ def new_goal(public_id: str) -> str | Response:
 def check_in(public_id: str, goal_id: str) -> str | Response:
     """Record where the indicator stands now."""
     plan, goal = _own_goal(public_id, goal_id)
-    form = CheckInForm(prefix=f"c-{goal.public_id}")
+    form = CheckInForm(prefix=_checkin_prefix(goal))
     if form.validate():
         assert form.recorded_on.data is not None
         value = parse_number(form.value.data)
@@ -226,9 +232,9 @@ def goal_done(public_id: str, goal_id: str) -> Response:
     return _back(plan, goal)
 
 
-@bp.post("/<public_id>/goals/<goal_id>/milestones/<int:milestone_id>")
+@bp.post("/<public_id>/goals/<goal_id>/milestones/<milestone_id>")
 @signed_in_or_404
-def milestone_done(public_id: str, goal_id: str, milestone_id: int) -> Response:
+def milestone_done(public_id: str, goal_id: str, milestone_id: str) -> Response:
     """Tick a milestone off, or on again."""
     plan, goal = _own_goal(public_id, goal_id)
     done = request.form.get("done") == "1"

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from coach.db_sqlite import begin_immediate
@@ -27,12 +28,15 @@ from coach.instruments_registry import instruments
 from coach.models import Invitation
 from coach.services import rating
 from coach.services.links import token_hash
+from coach.web.link_guessing import secret_link_limit
 from coach.web.questionnaire_forms import SubmitForm, page_form_class, stored_to_form
 
 bp = Blueprint("rate", __name__)
 # CSRF is checked by each form instead of globally, so an expired token gives the rater their
 # page back with the answers kept, instead of an error that loses them.
 csrf.exempt(bp)
+# Every page here checks the link this browser holds: refusals count against the address.
+secret_link_limit(bp)
 _KEY = "rater_links"
 EXPIRED_FORM = (
     "This page was open for a long time, so for your safety nothing was saved yet. "
@@ -77,10 +81,15 @@ def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instru
     token = session.get(_KEY, {}).get(invitation_id)
     if not token:
         abort(404)
-    query = db.select(Invitation).where(Invitation.public_id == invitation_id)
+    query = (
+        db.select(Invitation)
+        .where(Invitation.public_id == invitation_id)
+        .options(joinedload(Invitation.round, innerjoin=True))
+    )
     if writing:
         begin_immediate(db.session)
-        query = query.with_for_update()  # SQLite has no FOR UPDATE; SQLAlchemy leaves it out
+        # SQLite has no FOR UPDATE; SQLAlchemy leaves it out. Only the invitation is locked.
+        query = query.with_for_update(of=Invitation)
     invitation = db.session.scalar(query)
     if invitation is None or invitation.token_hash != token_hash(token):
         abort(404)  # a newer link replaced this one, or the id was made up
