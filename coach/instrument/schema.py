@@ -100,10 +100,19 @@ class Instrument:
     pages: tuple[Page, ...]
     _scale_index: dict[str, Scale] = field(init=False, repr=False, compare=False)
     _item_index: dict[str, Item] = field(init=False, repr=False, compare=False)
+    _items_by_scale: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
+    _valid_values: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        # Indexes built once: scoring looks items and values up for every answer.
         object.__setattr__(self, "_scale_index", {s.id: s for s in self.scales})
         object.__setattr__(self, "_item_index", {i.id: i for i in self.items})
+        by_scale: dict[str, list[Item]] = {}
+        for i in self.items:
+            by_scale.setdefault(i.scale, []).append(i)
+        object.__setattr__(self, "_items_by_scale", {k: tuple(v) for k, v in by_scale.items()})
+        values = frozenset(o.value for o in self.options if o.value is not None)
+        object.__setattr__(self, "_valid_values", values)
 
     @property
     def scale_min(self) -> int:
@@ -118,7 +127,7 @@ class Instrument:
     @property
     def valid_values(self) -> frozenset[int]:
         """The numeric answers an item accepts."""
-        return frozenset(o.value for o in self.options if o.value is not None)
+        return self._valid_values
 
     def scale(self, scale_id: str) -> Scale:
         """The scale with this id (KeyError if unknown)."""
@@ -130,7 +139,7 @@ class Instrument:
 
     def items_of(self, scale_id: str) -> tuple[Item, ...]:
         """The items of one scale, in file order."""
-        return tuple(i for i in self.items if i.scale == scale_id)
+        return self._items_by_scale.get(scale_id, ())
 
     def items_on(self, page: Page) -> tuple[Item, ...]:
         """The items shown on one page, grouped by scale in page order."""

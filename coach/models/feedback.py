@@ -159,3 +159,21 @@ class FeedbackComment(db.Model):
     rater_group: Mapped[str] = mapped_column(String(20))
     page_id: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+
+
+class PooledVariance(db.Model):
+    """Within-ratee sums of squares of closed rounds, pooled per instrument, group and scale.
+
+    The 360 report's uncertainty needs the mean square within ratees over every closed
+    round; keeping the sums here (updated when a round closes) makes that one small read
+    instead of a scan of every response. ``rater_group`` is a group's value or "others"
+    (every group pooled). Aggregates only: no round, person or response is named.
+    """
+
+    __tablename__ = "pooled_variance"
+
+    instrument_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rater_group: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scale_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sum_squares: Mapped[float] = mapped_column(Float, default=0.0)
+    df: Mapped[int] = mapped_column(Integer, default=0)

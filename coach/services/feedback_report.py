@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument, Scale
@@ -20,14 +20,10 @@ from coach.models import (
     FeedbackResponse,
     FeedbackRound,
     ResponseAnswer,
-    ResponseScaleScore,
-    RoundState,
 )
 from coach.scoring import Answers
 from coach.scoring.anonymity import FigureKey, RaterGroup
 from coach.scoring.multirater import (
-    OTHERS_POOL,
-    MswKey,
     RaterComment,
     RoundResult,
     ScaleResult,
@@ -35,7 +31,7 @@ from coach.scoring.multirater import (
     aggregate_round,
     visible_comments,
 )
-from coach.scoring.uncertainty import MIN_POOLED_DF
+from coach.services import variance_pool
 from coach.services.assessments import answers_of
 
 
@@ -80,45 +76,9 @@ def _responses(session: Session, found: FeedbackRound) -> list[tuple[RaterGroup,
     return [(groups[r], answers[r]) for r in sorted(groups)]
 
 
-def pooled_msw(session: Session) -> dict[tuple[MswKey, str], float]:
-    """MSW per (rater group or "others", scale) from every closed round, where df suffices.
-
-    One query: per ratee, group and scale the count, sum and sum of squares of rater
-    scores; the within-ratee sums of squares then pool across ratees.
-    """
-    rows = session.execute(
-        select(
-            FeedbackResponse.round_id,
-            FeedbackResponse.rater_group,
-            ResponseScaleScore.scale_id,
-            func.count(),
-            func.sum(ResponseScaleScore.score),
-            func.sum(ResponseScaleScore.score * ResponseScaleScore.score),
-        )
-        .join(ResponseScaleScore, ResponseScaleScore.response_id == FeedbackResponse.id)
-        .join(FeedbackRound, FeedbackRound.id == FeedbackResponse.round_id)
-        .where(
-            FeedbackRound.state == RoundState.CLOSED.value, ResponseScaleScore.score.is_not(None)
-        )
-        .group_by(
-            FeedbackResponse.round_id, FeedbackResponse.rater_group, ResponseScaleScore.scale_id
-        )
-    ).all()
-    squares: dict[tuple[MswKey, str], float] = defaultdict(float)
-    freedom: dict[tuple[MswKey, str], int] = defaultdict(int)
-    for _round, group, scale_id, n, total, total_sq in rows:
-        if n < 2:
-            continue
-        within = max(0.0, float(total_sq) - float(total) ** 2 / n)
-        for key in ((RaterGroup(group), scale_id), (OTHERS_POOL, scale_id)):
-            squares[key] += within
-            freedom[key] += n - 1
-    return {k: squares[k] / freedom[k] for k in squares if freedom[k] >= MIN_POOLED_DF}
-
-
 def round_result(session: Session, found: FeedbackRound, instrument: Instrument) -> RoundResult:
     """The pure aggregation of one round, with self answers when the round has them."""
-    pooled = pooled_msw(session)
+    pooled = variance_pool.pooled_msw(session, found.instrument_id)
     self_answers = (
         answers_of(found.assessment)
         if found.assessment is not None and found.assessment.is_submitted

@@ -21,7 +21,7 @@ from coach.models import (
 )
 from coach.models._common import as_utc, utcnow
 from coach.scoring.anonymity import RaterGroup, anonymity_floor
-from coach.services import audit
+from coach.services import audit, variance_pool
 from coach.services.accounts import is_valid_email, normalise_email
 from coach.services.invitations import invite
 
@@ -290,6 +290,8 @@ def stage_close(session: Session, found: FeedbackRound, by: str, actor: User | N
         .values(expires_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    session.flush()
+    variance_pool.add_rounds(session, [found.id])
 
 
 def response_counts(session: Session, found: FeedbackRound) -> dict[RaterGroup, int]:

@@ -42,7 +42,7 @@ from coach.models import (
     ScaleScoreRecord,
     User,
 )
-from coach.services import audit, hr_summary
+from coach.services import audit, hr_summary, variance_pool
 from coach.services.feedback_report import round_report, round_report_json
 
 ERASED = "erased"
@@ -188,6 +188,7 @@ def erase_person(session: Session, person: User, actor: User | None = None) -> E
         session.scalars(select(DevelopmentPlan.id).where(DevelopmentPlan.owner_id == person.id))
     )
     hr_summary.forget_person(session, person.id)  # out of every HR roll-up and fact row
+    variance_pool.add_rounds(session, round_ids, sign=-1)  # and out of the pooled variance
     _delete_plans(session, plan_ids)
     _delete_rounds(session, round_ids)
     session.execute(

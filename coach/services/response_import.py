@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
 from coach.models import Answer, Assessment, FeedbackRound, RoundState, User
-from coach.services import audit, hr_summary
+from coach.services import audit, hr_summary, variance_pool
 from coach.services.assessments import lock_and_score
 from coach.services.csv_files import Outcome, Problem, read_csv
 from coach.services.rating import stage_imported_response
@@ -150,10 +150,12 @@ def import_responses(
             summary.assessments += 1
         else:
             rated[row.email].append(row)
+    round_ids = []
     for email, ratings in rated.items():
-        _stage_round(session, instrument, people[email], ratings)
+        round_ids.append(_stage_round(session, instrument, people[email], ratings))
         summary.rounds += 1
         summary.responses += len(ratings)
+    variance_pool.add_rounds(session, round_ids)
     hr_summary.refresh_people(session, {people[row.email].id for row in rows}, instrument)
     audit.record(session, audit.Event.PEOPLE_IMPORTED, actor, instrument.id, summary.lines()[0])
     session.commit()
@@ -185,7 +187,7 @@ def _stage_assessment(
 
 def _stage_round(
     session: Session, instrument: Instrument, subject: User, ratings: list[ResponseRow]
-) -> None:
+) -> int:
     moment = max(_moment(r.when) for r in ratings)
     found = FeedbackRound(
         subject=subject,
@@ -202,3 +204,4 @@ def _stage_round(
     session.flush()
     for rating in ratings:
         stage_imported_response(session, found, instrument, rating.group, rating.answers)
+    return found.id

@@ -35,6 +35,7 @@ from coach.models import (
 from coach.models._common import new_public_id, utcnow
 from coach.models.user import new_session_token
 from coach.scoring import ScaleScore, profile_from_scales
+from coach.services import variance_pool
 from coach.services.synthetic_data import (
     answers_from_profiles,
     build_units,
@@ -90,6 +91,8 @@ def seed_synthetic(
     rounds, responses = _insert_rounds(session, instrument, owners, truth, rng)
     progress(f"{rounds} closed 360 rounds with {responses} responses")
     _advance_sequences(session)
+    variance_pool.rebuild(session)  # the rounds were inserted closed, not closed one by one
+    progress("pooled rater variance")
     session.commit()
     return SyntheticSummary(len(owners.ids), len(plan), assessments, rounds, responses)
 
