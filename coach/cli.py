@@ -101,7 +101,9 @@ def seed_demo(seed: int) -> None:
         _print_saved_sign_ins()
         return
     password = os.environ.get("COACH_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    sign_ins = demo.seed_demo(db.session, default_instrument(), password, seed=seed)
+    instrument = default_instrument()
+    sign_ins = demo.seed_demo(db.session, instrument, password, seed=seed)
+    _analyse_demo(instrument)
     lines = [f"  {s.email:<40} {s.role:<8} {s.what}" for s in sign_ins]
     text = "Demo sign-ins (password for all: " + password + ")\n" + "\n".join(lines) + "\n"
     path = Path(current_app.instance_path) / DEMO_CREDENTIALS
@@ -110,6 +112,17 @@ def seed_demo(seed: int) -> None:
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
     click.echo(text)
+
+
+def _analyse_demo(instrument) -> None:  # type: ignore[no-untyped-def]
+    """What HR would run on real data: archetypes (theory prototypes at this size) and the
+    instrument-quality figures, so that every HR page has something to show."""
+    from coach.services import archetype_runs, quality
+
+    result = archetype_runs.recluster(db.session, instrument)
+    click.echo(f"Archetypes: {', '.join(result.model.names)} ({result.model.kind}).")
+    quality.refresh_quality(db.session, instrument)
+    click.echo("Instrument quality computed.")
 
 
 @click.command("demo-sign-ins")
@@ -301,10 +314,14 @@ def quality_command(instrument_id: str | None) -> None:
 @click.command("rebuild-hr-summaries")
 @with_appcontext
 def rebuild_hr_summaries() -> None:
-    """Recompute the HR summary tables from every stored score (after bulk loads or moves)."""
+    """Recompute the HR summary tables and the pooled rater variance from every stored score
+    (after bulk loads or moves)."""
+    from coach.services import variance_pool
     from coach.services.hr_summary import rebuild_summaries
 
     started = time.perf_counter()
+    rows = variance_pool.rebuild(db.session)
+    _progress(started)(f"pooled rater variance: {rows} rows")
     rebuild_summaries(db.session, progress=_progress(started))
     click.echo(f"HR summaries rebuilt in {time.perf_counter() - started:.1f} s.")
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument, Pole, ScaleKind
-from coach.models import Answer, Assessment, OrgUnit, Role, User
+from coach.models import (
+    Answer,
+    Assessment,
+    FeedbackRound,
+    OrgUnit,
+    Role,
+    RoundState,
+    User,
+)
+from coach.models._common import utcnow
+from coach.scoring.anonymity import RaterGroup
+from coach.services import hr_summary, variance_pool
 from coach.services.accounts import NewAccount, add_person
 from coach.services.assessments import lock_and_score
 from coach.services.directory import ensure_unit
+from coach.services.rating import stage_imported_response
 
 DEMO_DOMAIN = "demo.coach.example"
 
@@ -116,14 +129,21 @@ def seed_demo(
             for _ in range(rng.randint(3, 6)):
                 _add(session, next(names), Role.MANAGER, None, team_unit, lead)
     demo_manager = managers[1]
+    leanings: dict[int, tuple[float, ...]] = {}
     for manager in managers:
         if manager is not demo_manager:
-            _completed_assessment(session, manager, instrument, rng)
+            leanings[manager.id] = _completed_assessment(session, manager, instrument, rng)
+    leads = [m for m in managers if m is not demo_manager and _reports_of(m, managers)]
+    for lead in leads:
+        _closed_round(session, lead, managers, instrument, leanings[lead.id], rng)
+    session.flush()
+    variance_pool.rebuild(session)
+    hr_summary.rebuild_summaries(session, {instrument.id: instrument}, commit=False)
     session.commit()
     return [
         DemoSignIn(demo_manager.email, "manager", "takes the self-assessment, reads the report"),
-        DemoSignIn(ceo.email, "manager", "has a completed assessment and report"),
-        DemoSignIn(hr.email, "hr", "manages people and accounts"),
+        DemoSignIn(ceo.email, "manager", "has a self-assessment report and a closed 360 round"),
+        DemoSignIn(hr.email, "hr", "people, campaigns, the organisation's figures"),
         DemoSignIn(admin.email, "admin", "administers the site"),
     ]
 
@@ -164,25 +184,94 @@ def _add(
 
 def _completed_assessment(
     session: Session, owner: User, instrument: Instrument, rng: random.Random
-) -> None:
-    """Answers drawn around a latent leaning, then scored exactly as a real submission."""
+) -> tuple[float, ...]:
+    """Answers drawn around a latent leaning, then scored exactly as a real submission.
+
+    Returns the leaning, so that colleagues' ratings can be drawn around the same person.
+    """
     shifts = _LEANINGS[rng.randrange(len(_LEANINGS))]
-    middle = (instrument.scale_min + instrument.scale_max) / 2
     assessment = Assessment(
         owner=owner, instrument_id=instrument.id, instrument_version=instrument.version
     )
     session.add(assessment)
+    for item_id, value in _answers(instrument, shifts, rng, spread=0.35, missing=0.02).items():
+        assessment.answers.append(Answer(item_id=item_id, value=value))
+    session.flush()
+    lock_and_score(session, assessment, instrument)
+    return shifts
+
+
+def _answers(
+    instrument: Instrument,
+    shifts: tuple[float, ...],
+    rng: random.Random,
+    *,
+    spread: float,
+    missing: float,
+) -> dict[str, int | None]:
+    """One respondent's answers around a leaning: a level per scale plus noise per item."""
+    middle = (instrument.scale_min + instrument.scale_max) / 2
+    levels = {
+        scale.id: middle
+        + _shift(scale.kind, scale.pole, scale.family, shifts)
+        + rng.gauss(0, spread)
+        for scale in instrument.scales
+    }
+    answers: dict[str, int | None] = {}
     for item in instrument.items:
-        scale = instrument.scale(item.scale)
-        level = middle + _shift(scale.kind, scale.pole, scale.family, shifts) + rng.gauss(0, 0.35)
-        raw = level + rng.gauss(0, 0.6)
+        raw = levels[item.scale] + rng.gauss(0, 0.6)
         if item.key < 0:  # the person agrees less with a reversed item when the trait is high
             raw = instrument.scale_min + instrument.scale_max - raw
         value = round(min(instrument.scale_max, max(instrument.scale_min, raw)))
-        answer_value = None if rng.random() < 0.02 else value
-        assessment.answers.append(Answer(item_id=item.id, value=answer_value))
+        answers[item.id] = None if rng.random() < missing else value
+    return answers
+
+
+def _reports_of(lead: User, people: list[User]) -> list[User]:
+    return [p for p in people if p.manager is lead]
+
+
+def _closed_round(
+    session: Session,
+    subject: User,
+    managers: list[User],
+    instrument: Instrument,
+    shifts: tuple[float, ...],
+    rng: random.Random,
+) -> None:
+    """A 360 round that closed three weeks ago, answered by the subject's colleagues.
+
+    Colleagues see the person a little less extremely than the person does (shifts
+    shrunk), each with a bias of their own; peers and "other" raters notice less, so they
+    answer "not able to observe" more often. Stored as the import path stores answers.
+    """
+    peers = [p for p in managers if p is not subject and p.manager is subject.manager]
+    raters: list[tuple[RaterGroup, float]] = [(RaterGroup.DIRECT_REPORT, 0.05)] * min(
+        6, max(3, len(_reports_of(subject, managers)))
+    )
+    raters += [(RaterGroup.PEER, 0.12)] * min(4, max(3, len(peers)))
+    if subject.manager is not None:
+        raters.append((RaterGroup.MANAGER, 0.04))
+    closed = utcnow() - timedelta(days=21)
+    assessment = session.scalar(select(Assessment).where(Assessment.owner_id == subject.id))
+    found = FeedbackRound(
+        subject=subject,
+        assessment=assessment,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        state=RoundState.CLOSED.value,
+        min_group_n=3,
+        deadline=closed,
+        opened_at=closed - timedelta(days=14),
+        closed_at=closed,
+        closed_by="deadline",
+    )
+    session.add(found)
     session.flush()
-    lock_and_score(session, assessment, instrument)
+    seen_as = tuple(0.7 * shift for shift in shifts)
+    for group, missing in raters:
+        answers = _answers(instrument, seen_as, rng, spread=0.45, missing=missing)
+        stage_imported_response(session, found, instrument, group.value, answers)
 
 
 def _shift(
