@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from coach.models import OrgUnit, Role, TokenPurpose, User
 from coach.models.user import new_session_token
-from coach.services import accounts, audit
+from coach.services import accounts, audit, hr_moves
 from coach.services.account_links import stage_link
 from coach.services.accounts import AccountError, NewAccount, find_by_email, normalise_email
 
@@ -213,6 +213,7 @@ def update_person(
     person.role = change.role.value
     person.unit = ensure_unit(session, change.unit_path) if change.unit_path.strip() else None
     person.manager = manager
+    hr_moves.record_unit_moves(session, [person.id])
     session.commit()
 
 

@@ -9,7 +9,7 @@ its own) and adds the new one. ``rollup`` is the set-based path used by a rebuil
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -258,11 +258,18 @@ def _counts(column: Any, values: Iterable[Any]) -> list[Any]:
     return [func.sum(case((column == v, 1), else_=0)) for v in values]
 
 
-def rollup(layout: Layout, by_archetype: bool, pg: bool, people: Any = None) -> Any:
+def rollup(
+    layout: Layout,
+    by_archetype: bool,
+    pg: bool,
+    people: Any = None,
+    units: Collection[int] | None = None,
+) -> Any:
     """INSERT ... SELECT of the instrument's slice rows from its facts and the unit closure.
 
     Only the slots the instrument uses are summed (the others keep their default 0).
-    ``people`` (a SELECT of person ids) limits the facts, for a partial rebuild.
+    ``people`` (a SELECT of person ids) limits the facts, for a partial rebuild; ``units``
+    limits the slice rows to those units (each still summing everyone in it and below).
     """
     f, a = hr_fact.c, hr_unit_ancestor.c
     archetype = f.archetype if by_archetype else literal(ANY, String)
@@ -288,4 +295,6 @@ def rollup(layout: Layout, by_archetype: bool, pg: bool, people: Any = None) -> 
     )
     if by_archetype:
         statement = statement.where(f.archetype.is_not(None))
+    if units is not None:
+        statement = statement.where(a.ancestor_id.in_(sorted(units)))
     return insert(hr_slice_stats).from_select(names, statement)

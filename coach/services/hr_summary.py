@@ -15,11 +15,13 @@ of every row they were added to and the new ones added (``refresh_person``). Hoo
   ``closed`` in any flush and recomputes its subject in the same transaction (the others'
   figures count closed rounds only, so a response written to an open round changes nothing);
 - a person's archetype assignment changing (the same recomputation);
-- scores written outside those paths for a few people (``refresh_people``, for imports).
+- scores written outside those paths for a few people (``refresh_people``, for imports);
+- people moving to another unit (the org-chart import, a directory edit): their facts take
+  the new unit and the slice rows of the units they left or joined are rolled up again
+  (``hr_moves.record_unit_moves``).
 
 ``rebuild_summaries`` recomputes everything with set-based SQL (INSERT ... SELECT ... GROUP
-BY); it follows bulk loads and the org-chart import (a person's facts keep the unit they
-had when written, so moves need it). A recluster re-rolls only the archetype slices
+BY); it follows bulk loads. A recluster re-rolls only the archetype slices
 (``refresh_archetypes``). ``forget_person`` takes an erased person out of everything.
 
 Measured (SQLite, a shared 2-core machine): rebuild 4 s at 3,000 people, 16 s at 20,000

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, Role, TokenPurpose, User
-from coach.services import audit
+from coach.services import audit, hr_moves
 from coach.services.account_links import stage_link
 from coach.services.accounts import is_valid_email
 from coach.services.csv_files import Outcome, Problem, read_csv
@@ -175,6 +175,8 @@ def import_people(
             if email not in listed and person.active:
                 person.active = False
                 summary.deactivated.append(email)
+    if summary.changed:  # some may have moved: the HR figures follow them
+        hr_moves.record_unit_moves(session)
     audit.record(session, audit.Event.PEOPLE_IMPORTED, actor, "", summary.lines()[0])
     session.commit()
     return summary

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from coach.instrument import Instrument, Scale
 from coach.models import Assessment
 from coach.scoring import (
@@ -16,6 +18,7 @@ from coach.scoring import (
     strengths_and_development,
     strong_threshold,
 )
+from coach.services.archetype_models import archetype_for_assessment
 
 NOT_ENOUGH = "not enough answers"
 
@@ -58,6 +61,30 @@ class DimensionLine:
 
 
 @dataclass(frozen=True)
+class ArchetypeLine:
+    """The archetype a person's profile is nearest to, in words a manager can read."""
+
+    name: str
+    description: str
+    closeness: str
+    closeness_text: str
+    distance: float
+    typical_distance: float | None
+    structure_text: str
+    note: str
+    scales: int
+
+    @property
+    def distance_text(self) -> str:
+        """The distance from the archetype's centre, and the usual one, in small print."""
+        distance = f"{self.distance:.1f} standard deviations over all {self.scales} scales"
+        if self.typical_distance is None:
+            return f"Distance from its centre: {distance}."
+        typical = f"half the people nearest it are within {self.typical_distance:.1f}"
+        return f"Distance from its centre: {distance}; {typical}."
+
+
+@dataclass(frozen=True)
 class SelfReport:
     """Everything the self-assessment report page shows."""
 
@@ -76,6 +103,7 @@ class SelfReport:
     development: list[ScaleLine]
     blank: list[ScaleLine]
     chart_data: dict[str, Any]
+    archetype: ArchetypeLine | None = None
 
 
 def stored_profile(assessment: Assessment, instrument: Instrument) -> Profile:
@@ -99,8 +127,8 @@ def _line(scale: Scale, score: ScaleScore) -> ScaleLine:
     )
 
 
-def self_report(assessment: Assessment, instrument: Instrument) -> SelfReport:
-    """The report of one submitted self-assessment."""
+def self_report(session: Session, assessment: Assessment, instrument: Instrument) -> SelfReport:
+    """The report of one submitted self-assessment, with its archetype once a model exists."""
     profile = stored_profile(assessment, instrument)
     lines = {s.id: _line(s, profile.scales[s.id]) for s in instrument.scales}
     strengths, development = strengths_and_development(profile, instrument)
@@ -125,6 +153,27 @@ def self_report(assessment: Assessment, instrument: Instrument) -> SelfReport:
         development=[lines[s.scale_id] for s in development],
         blank=[line for line in lines.values() if line.score is None],
         chart_data=_chart_data(instrument, lines),
+        archetype=nearest_archetype(session, assessment, len(instrument.scales)),
+    )
+
+
+def nearest_archetype(
+    session: Session, assessment: Assessment, scales: int
+) -> ArchetypeLine | None:
+    """The archetype under the current model; None before HR has run the analysis."""
+    found = archetype_for_assessment(session, assessment)
+    if found is None:
+        return None
+    return ArchetypeLine(
+        name=found["name"],
+        description=found["description"],
+        closeness=found["closeness"],
+        closeness_text=found["closeness_text"],
+        distance=found["distance"],
+        typical_distance=found["typical_distance"],
+        structure_text=found["structure_text"],
+        note=found["note"],
+        scales=scales,
     )
 
 

@@ -436,3 +436,30 @@ def test_every_page_on_the_path_passes_axe(
     page.get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Directory")
     axe(page, "people (HR)")
+
+
+def test_the_report_with_an_archetype_passes_axe_and_fits_a_phone(
+    audit_page: Page,
+    phone: Page,
+    app: Flask,
+    submitted_assessment: Callable[[], tuple[str, str]],
+    sign_in: Callable[..., None],
+    axe: Callable[[Page, str], None],
+) -> None:
+    from coach.extensions import db
+    from coach.instruments_registry import default_instrument
+    from coach.services import archetype_runs
+
+    email, public_id = submitted_assessment()
+    with app.app_context():
+        archetype_runs.recluster(db.session, default_instrument())
+        db.session.remove()
+    for page in (audit_page, phone):
+        sign_in(page, email)
+        page.goto(f"/assessments/{public_id}/report")
+        wait_for_charts(page)
+        section = page.locator("section", has=page.locator("#archetype-title"))
+        expect(section).to_contain_text("Your archetype")
+        expect(section).to_contain_text("they do not type people")
+    axe(audit_page, "report with an archetype")
+    no_sideways_scrolling(phone)

@@ -127,4 +127,5 @@ def report(public_id: str) -> str | Response:
     assessment, instrument = _load(public_id)
     if not assessment.is_submitted:
         return redirect(url_for(".resume", public_id=public_id))
-    return render_template("assess/report.html", report=self_report(assessment, instrument))
+    finished = self_report(db.session, assessment, instrument)
+    return render_template("assess/report.html", report=finished)
