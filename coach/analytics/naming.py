@@ -92,11 +92,11 @@ def name_centroid(
         text = ", ".join(p for p in parts if p)
         sentence = f"Compared with {reference}, relatively {text} than on their other scales."
     elif above and below:
-        sentence = f"Rated above {reference} on {above}, below on {below}."
+        sentence = f"Self-scores above {reference} on {above}, below on {below}."
     elif above:
-        sentence = f"Rated above {reference} on {above}."
+        sentence = f"Self-scores above {reference} on {above}."
     else:
-        sentence = f"Rated below {reference} on {below}."
+        sentence = f"Self-scores below {reference} on {below}."
     return name, sentence
 
 

@@ -254,7 +254,7 @@ def test_name_and_description_from_dimensions_beyond_half_an_sd():
     name, text = name_centroid([1.2, 0.6, -0.9, 0.4], ["v", "e", "p", "c"], NAMES)
     assert name == "High vision, low process-first"
     assert text == (
-        "Rated above the organisation on Vision and Empowering influence, below on Process-first."
+        "Self-scores above the organisation on Vision and Empowering influence, below on Process-first."
     )
     assert len(name.replace("&", "").split()) <= MAX_NAME_WORDS
 
@@ -264,7 +264,7 @@ def test_two_strengths_and_only_weaknesses():
     assert name_centroid([0.9, 0.8, 0.1], ids, names)[0] == "High vision & drive"
     name, text = name_centroid([-0.9, -0.6, 0.1], ids, names)
     assert name == "Low vision & drive"
-    assert text == "Rated below the organisation on Vision and Drive."
+    assert text == "Self-scores below the organisation on Vision and Drive."
 
 
 def test_balanced_profile_when_nothing_reaches_half_an_sd():
