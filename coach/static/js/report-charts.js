@@ -1,21 +1,12 @@
 // Draws the self-assessment report's charts from the JSON the server embeds in the page.
 // No figure is computed here: the server sends finished scores; this file only draws them.
+// Shared pieces: charts-common.js (window.coachCharts).
 (function () {
   "use strict";
 
-  var script = document.currentScript;
-  var fallback = script && script.getAttribute("data-fallback");
-  var palette = { leader: "#2f6f73", manager: "#b4693e", line: "#2f6f73", grid: "#d9dee3", text: "#39424e" };
-
-  function withChart(draw) {
-    if (window.Chart) { draw(); return; }
-    if (!fallback) { return; }
-    // The CDN could not be reached (offline, blocked): use the copy this server ships.
-    var local = document.createElement("script");
-    local.src = fallback;
-    local.onload = draw;
-    document.head.appendChild(local);
-  }
+  var charts = window.coachCharts;
+  var colours = charts.colours;
+  var kinds = { leader: colours.teal, manager: colours.copper };
 
   // Below this width (a phone) labels are wrapped onto short lines and set smaller,
   // so the radar's ten labels and the bars' skill names fit instead of being cut off.
@@ -38,75 +29,60 @@
     return function (context) { return { size: isNarrow(context.chart) ? narrowSize : size }; };
   }
 
-  function readData() {
-    var node = document.getElementById("report-data");
-    return node ? JSON.parse(node.textContent) : null;
+  // The score axis from charts-common.js, its numbers set smaller on a phone.
+  function scoreAxis(data, size, narrowSize) {
+    var axis = charts.valueAxis(data);
+    axis.ticks.font = fontFor(size, narrowSize);
+    return axis;
   }
 
   function radar(canvas, data) {
-    return new window.Chart(canvas, {
-      type: "radar",
-      data: {
-        labels: data.poles.labels,
-        datasets: [{
-          label: "Self",
-          data: data.poles.values,
-          borderColor: palette.line,
-          backgroundColor: "rgba(47, 111, 115, 0.18)",
-          pointBackgroundColor: data.poles.kinds.map(function (k) { return palette[k]; }),
-          pointRadius: 4,
-          spanGaps: false
-        }]
-      },
-      options: {
-        maintainAspectRatio: false,
-        animation: false,
-        plugins: { legend: { display: false } },
-        scales: { r: {
-          min: data.min, max: data.max,
-          ticks: { stepSize: 1, backdropColor: "transparent", color: palette.text, font: fontFor(11, 10) },
-          grid: { color: palette.grid }, angleLines: { color: palette.grid },
-          pointLabels: {
-            color: palette.text,
-            font: fontFor(13, 11),
-            padding: 6,
-            callback: function (label) { return wrapWords(label, isNarrow(this.chart) ? 11 : 24); }
-          }
-        } }
-      }
-    });
+    var r = scoreAxis(data, 11, 10);
+    r.angleLines = { color: colours.grid };
+    r.pointLabels = {
+      color: colours.text,
+      font: fontFor(13, 11),
+      padding: 6,
+      callback: function (label) { return wrapWords(label, isNarrow(this.chart) ? 11 : 24); }
+    };
+    return charts.chart(canvas, "radar", {
+      labels: data.poles.labels,
+      datasets: [{
+        label: "Self",
+        data: data.poles.values,
+        borderColor: colours.teal,
+        backgroundColor: "rgba(47, 111, 115, 0.18)",
+        pointBackgroundColor: data.poles.kinds.map(function (k) { return kinds[k]; }),
+        pointRadius: 4,
+        spanGaps: false
+      }]
+    }, { plugins: { legend: { display: false } }, scales: { r: r } });
   }
 
   function bars(canvas, data) {
-    return new window.Chart(canvas, {
-      type: "bar",
-      data: {
-        labels: data.skills.labels,
-        datasets: [{
-          label: "Self",
-          data: data.skills.values,
-          backgroundColor: data.skills.families.map(function (f) {
-            return f === "leadership" ? palette.leader : palette.manager;
-          }),
-          borderRadius: 4
-        }]
-      },
-      options: {
-        indexAxis: "y",
-        maintainAspectRatio: false,
-        animation: false,
-        plugins: { legend: { display: false } },
-        scales: {
-          x: { min: data.min, max: data.max, ticks: { stepSize: 1, color: palette.text, font: fontFor(12, 11) }, grid: { color: palette.grid } },
-          y: {
-            grid: { display: false },
-            ticks: {
-              color: palette.text,
-              font: fontFor(13, 11),
-              autoSkip: false,
-              callback: function (value) {
-                return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? 16 : 40);
-              }
+    return charts.chart(canvas, "bar", {
+      labels: data.skills.labels,
+      datasets: [{
+        label: "Self",
+        data: data.skills.values,
+        backgroundColor: data.skills.families.map(function (f) {
+          return f === "leadership" ? kinds.leader : kinds.manager;
+        }),
+        borderRadius: 4
+      }]
+    }, {
+      indexAxis: "y",
+      plugins: { legend: { display: false } },
+      scales: {
+        x: scoreAxis(data, 12, 11),
+        y: {
+          grid: { display: false },
+          ticks: {
+            color: colours.text,
+            font: fontFor(13, 11),
+            autoSkip: false,
+            callback: function (value) {
+              return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? 16 : 40);
             }
           }
         }
@@ -115,17 +91,15 @@
   }
 
   function draw() {
-    var data = readData();
-    if (!data || !window.Chart) { return; }
+    var data = charts.readJson("report-data");
+    if (!data) { return; }
     var poleCanvas = document.getElementById("pole-chart");
     var skillCanvas = document.getElementById("skill-chart");
     if (poleCanvas) { radar(poleCanvas, data); }
     if (skillCanvas) { bars(skillCanvas, data); }
-    document.documentElement.setAttribute("data-charts", "drawn");
+    charts.markDrawn();
   }
 
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
-  withChart(draw);
+  charts.wirePrintButtons();
+  charts.whenReady(draw, document.currentScript);
 })();

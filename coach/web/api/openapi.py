@@ -6,475 +6,437 @@ from typing import Any
 
 JSON = "application/json"
 
+Schema = dict[str, Any]
 
-def _ref(name: str) -> dict[str, str]:
+# Schema builders: each returns a fresh dict, keys in the order the document has always had.
+
+
+def _ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _ok(schema: dict[str, Any], description: str) -> dict[str, Any]:
+def _string(**extra: Any) -> Schema:
+    return {"type": "string", **extra}
+
+
+def _enum(*values: str) -> Schema:
+    return _string(enum=list(values))
+
+
+def _date() -> Schema:
+    return _string(format="date")
+
+
+def _date_time() -> Schema:
+    return _string(format="date-time")
+
+
+def _integer(**extra: Any) -> Schema:
+    return {"type": "integer", **extra}
+
+
+def _number(**extra: Any) -> Schema:
+    return {"type": "number", **extra}
+
+
+def _boolean() -> Schema:
+    return {"type": "boolean"}
+
+
+def _nullable(type_: str, **extra: Any) -> Schema:
+    """``type_`` or null, e.g. a score that is null when there are too few answers."""
+    return {"type": [type_, "null"], **extra}
+
+
+def _array(items: Schema, **extra: Any) -> Schema:
+    return {"type": "array", **extra, "items": items}
+
+
+def _object(
+    properties: Schema | None = None, required: tuple[str, ...] = (), **extra: Any
+) -> Schema:
+    """An object; without properties, any object."""
+    schema: Schema = {"type": "object", **extra}
+    if properties:
+        schema["properties"] = properties
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def _map(values: Schema, **extra: Any) -> Schema:
+    """An object whose keys are free and whose values all follow ``values``."""
+    return {"type": "object", **extra, "additionalProperties": values}
+
+
+def _response(description: str, schema: Schema) -> Schema:
     return {"description": description, "content": {JSON: {"schema": schema}}}
 
 
-_ERRORS = {
-    "401": {"description": "Not signed in", "content": {JSON: {"schema": _ref("Error")}}},
-    "404": {
-        "description": "Unknown, or not yours to read",
-        "content": {JSON: {"schema": _ref("Error")}},
-    },
-}
+def _error(description: str) -> Schema:
+    return _response(description, _ref("Error"))
+
+
+_ERRORS = {"401": _error("Not signed in"), "404": _error("Unknown, or not yours to read")}
+
+
+def _indicator(**more: Schema) -> Schema:
+    """A goal's or an action's indicator: what is measured, in what, which way is better."""
+    return _object(
+        {"name": _string(), "unit": _string(), "direction": _enum("increase", "decrease"), **more}
+    )
+
 
 _SCHEMAS: dict[str, Any] = {
-    "Unit": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "name": {"type": "string"},
-            "path": {"type": "string"},
-            "people": {"type": "integer", "description": "active people in this unit"},
-            "people_including_below": {"type": "integer"},
-            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}},
+    "Unit": _object(
+        {
+            "id": _string(),
+            "name": _string(),
+            "path": _string(),
+            "people": _integer(description="active people in this unit"),
+            "people_including_below": _integer(),
+            "children": _array(_ref("Unit")),
         },
-        "required": ["id", "name", "path", "people", "people_including_below", "children"],
-    },
-    "Person": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "name": {"type": "string"},
-            "email": {"type": "string"},
-            "unit": {"type": ["object", "null"]},
-            "manager": {"type": ["object", "null"]},
-            "role": {"type": "string", "enum": ["manager", "hr", "admin"]},
-            "active": {"type": "boolean"},
+        required=("id", "name", "path", "people", "people_including_below", "children"),
+    ),
+    "Person": _object(
+        {
+            "id": _string(),
+            "name": _string(),
+            "email": _string(),
+            "unit": _nullable("object"),
+            "manager": _nullable("object"),
+            "role": _enum("manager", "hr", "admin"),
+            "active": _boolean(),
         },
-        "required": ["id", "name", "email", "role", "active"],
-    },
-    "Round": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "state": {"type": "string", "enum": ["draft", "open", "closed"]},
-            "deadline": {"type": "string", "format": "date-time"},
-            "anonymity_floor": {"type": ["integer", "null"]},
-            "responses": {
-                "type": "object",
-                "description": "submitted responses per rater group",
-                "additionalProperties": {"type": "integer"},
-            },
+        required=("id", "name", "email", "role", "active"),
+    ),
+    "Round": _object(
+        {
+            "id": _string(),
+            "state": _enum("draft", "open", "closed"),
+            "deadline": _date_time(),
+            "anonymity_floor": _nullable("integer"),
+            "responses": _map(_integer(), description="submitted responses per rater group"),
         },
-        "required": ["id", "state", "deadline", "responses"],
-    },
-    "RoundReport": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "state": {"type": "string"},
-            "anonymity_floor": {"type": "integer"},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "scales": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "self": {"type": ["number", "null"]},
-                        "category": {"type": ["string", "null"]},
-                        "figures": {
-                            "type": "array",
-                            "description": "only the figures that may be shown on this scale",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "figure": {"type": "string"},
-                                    "label": {"type": "string"},
-                                    "mean": {"type": "number"},
-                                    "n": {"type": "integer"},
-                                    "band": {"type": "array", "items": {"type": "number"}},
-                                    "raters_disagree": {"type": "boolean"},
-                                },
-                            },
-                        },
+        required=("id", "state", "deadline", "responses"),
+    ),
+    "RoundReport": _object(
+        {
+            "id": _string(),
+            "state": _string(),
+            "anonymity_floor": _integer(),
+            "notes": _array(_string()),
+            "scales": _array(
+                _object(
+                    {
+                        "id": _string(),
+                        "name": _string(),
+                        "self": _nullable("number"),
+                        "category": _nullable("string"),
+                        "figures": _array(
+                            _object(
+                                {
+                                    "figure": _string(),
+                                    "label": _string(),
+                                    "mean": _number(),
+                                    "n": _integer(),
+                                    "band": _array(_number()),
+                                    "raters_disagree": _boolean(),
+                                }
+                            ),
+                            description="only the figures that may be shown on this scale",
+                        ),
+                    }
+                )
+            ),
+        }
+    ),
+    "Action": _object(
+        {
+            "id": _string(),
+            "scales": _array(_string()),
+            "title": _string(),
+            "why": _string(),
+            "steps": _array(_string()),
+            "horizon": _string(),
+            "horizon_days": _integer(),
+            "indicator": _indicator(suggested_target=_number(), baseline_hint=_string()),
+        },
+        required=("id", "scales", "title", "why", "steps", "horizon", "indicator"),
+    ),
+    "Suggestions": _object(
+        {
+            "assessment": _nullable("string", description="null before any is submitted"),
+            "round": _nullable("string", description="the latest closed 360 round used"),
+            "suggestions": _array(
+                _object(
+                    {
+                        "scale": _string(),
+                        "name": _string(),
+                        "priority": _number(),
+                        "reason": _string(description="one line naming the figures"),
+                        "parts": _object(
+                            {"low": _number(), "blind_spot": _number(), "balance": _number()}
+                        ),
+                        "actions": _array(_ref("Action")),
                     },
-                },
-            },
+                    required=("scale", "name", "priority", "reason", "actions"),
+                )
+            ),
         },
-    },
-    "Action": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "scales": {"type": "array", "items": {"type": "string"}},
-            "title": {"type": "string"},
-            "why": {"type": "string"},
-            "steps": {"type": "array", "items": {"type": "string"}},
-            "horizon": {"type": "string"},
-            "horizon_days": {"type": "integer"},
-            "indicator": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "unit": {"type": "string"},
-                    "direction": {"type": "string", "enum": ["increase", "decrease"]},
-                    "suggested_target": {"type": "number"},
-                    "baseline_hint": {"type": "string"},
-                },
-            },
+        required=("assessment", "round", "suggestions"),
+    ),
+    "Change": _nullable(
+        "object",
+        description="The latest change of self score; null without two cycles",
+        properties={
+            "verdict": _enum("Improved", "Declined", "No reliable change"),
+            "kind": _enum("improved", "declined", "no_reliable_change"),
+            "before": _number(),
+            "after": _number(),
+            "delta": _number(),
+            "rci": _number(),
+            "band": _number(description="the smallest change that counts"),
+            "sem": _number(),
+            "explanation": _string(),
         },
-        "required": ["id", "scales", "title", "why", "steps", "horizon", "indicator"],
-    },
-    "Suggestions": {
-        "type": "object",
-        "properties": {
-            "assessment": {
-                "type": ["string", "null"],
-                "description": "null before any is submitted",
-            },
-            "round": {
-                "type": ["string", "null"],
-                "description": "the latest closed 360 round used",
-            },
-            "suggestions": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "scale": {"type": "string"},
-                        "name": {"type": "string"},
-                        "priority": {"type": "number"},
-                        "reason": {"type": "string", "description": "one line naming the figures"},
-                        "parts": {
-                            "type": "object",
-                            "properties": {
-                                "low": {"type": "number"},
-                                "blind_spot": {"type": "number"},
-                                "balance": {"type": "number"},
-                            },
-                        },
-                        "actions": {"type": "array", "items": _ref("Action")},
-                    },
-                    "required": ["scale", "name", "priority", "reason", "actions"],
-                },
-            },
-        },
-        "required": ["assessment", "round", "suggestions"],
-    },
-    "Change": {
-        "type": ["object", "null"],
-        "description": "The latest change of self score; null without two cycles",
-        "properties": {
-            "verdict": {"type": "string", "enum": ["Improved", "Declined", "No reliable change"]},
-            "kind": {"type": "string", "enum": ["improved", "declined", "no_reliable_change"]},
-            "before": {"type": "number"},
-            "after": {"type": "number"},
-            "delta": {"type": "number"},
-            "rci": {"type": "number"},
-            "band": {"type": "number", "description": "the smallest change that counts"},
-            "sem": {"type": "number"},
-            "explanation": {"type": "string"},
-        },
-    },
-    "Goal": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "scale": {"type": "string"},
-            "action": {"type": ["string", "null"]},
-            "indicator": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "unit": {"type": "string"},
-                    "direction": {"type": "string", "enum": ["increase", "decrease"]},
-                    "baseline": {"type": "number"},
-                    "target": {"type": "number"},
-                },
-            },
-            "start_date": {"type": "string", "format": "date"},
-            "due_date": {"type": "string", "format": "date"},
-            "done": {"type": "boolean"},
-            "status": {
-                "type": "object",
-                "properties": {
-                    "state": {
-                        "type": "string",
-                        "enum": ["not_started", "on_track", "at_risk", "off_track", "done"],
-                    },
-                    "label": {"type": "string"},
-                    "progress": {"type": ["number", "null"]},
-                    "expected": {"type": "number"},
-                    "explanation": {"type": "string"},
-                },
-            },
-            "next_due": {"type": ["object", "null"]},
-            "milestones": {"type": "array", "items": {"type": "object"}},
-            "checkins": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "recorded_on": {"type": "string", "format": "date"},
-                        "value": {"type": "number"},
-                        "note": {"type": "string"},
-                    },
-                },
-            },
+    ),
+    "Goal": _object(
+        {
+            "id": _string(),
+            "title": _string(),
+            "scale": _string(),
+            "action": _nullable("string"),
+            "indicator": _indicator(baseline=_number(), target=_number()),
+            "start_date": _date(),
+            "due_date": _date(),
+            "done": _boolean(),
+            "status": _object(
+                {
+                    "state": _enum("not_started", "on_track", "at_risk", "off_track", "done"),
+                    "label": _string(),
+                    "progress": _nullable("number"),
+                    "expected": _number(),
+                    "explanation": _string(),
+                }
+            ),
+            "next_due": _nullable("object"),
+            "milestones": _array(_object()),
+            "checkins": _array(
+                _object({"recorded_on": _date(), "value": _number(), "note": _string()})
+            ),
             "scale_change": _ref("Change"),
         },
-        "required": ["id", "title", "scale", "indicator", "status", "checkins"],
-    },
-    "Plan": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "active": {"type": "boolean"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "shared_with_manager": {"type": "boolean"},
-            "reminders": {"type": "boolean"},
-            "assessment": {"type": ["string", "null"]},
-            "focus_areas": {"type": "array", "items": {"type": "object"}},
-            "goals": {"type": "array", "items": _ref("Goal")},
+        required=("id", "title", "scale", "indicator", "status", "checkins"),
+    ),
+    "Plan": _object(
+        {
+            "id": _string(),
+            "active": _boolean(),
+            "created_at": _date_time(),
+            "shared_with_manager": _boolean(),
+            "reminders": _boolean(),
+            "assessment": _nullable("string"),
+            "focus_areas": _array(_object()),
+            "goals": _array(_ref("Goal")),
         },
-        "required": ["id", "active", "focus_areas", "goals"],
-    },
-    "Trends": {
-        "type": "object",
-        "properties": {
-            "instrument": {"type": "string"},
-            "measurement": {"type": "object"},
-            "cycles": {"type": "array", "items": {"type": "object"}},
-            "scales": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "self": {"type": "array", "items": {"type": ["number", "null"]}},
-                        "others": {"type": "array", "items": {"type": ["number", "null"]}},
-                        "sd": {"type": "number"},
-                        "reliability": {"type": "number"},
+        required=("id", "active", "focus_areas", "goals"),
+    ),
+    "Trends": _object(
+        {
+            "instrument": _string(),
+            "measurement": _object(),
+            "cycles": _array(_object()),
+            "scales": _array(
+                _object(
+                    {
+                        "id": _string(),
+                        "name": _string(),
+                        "self": _array(_nullable("number")),
+                        "others": _array(_nullable("number")),
+                        "sd": _number(),
+                        "reliability": _number(),
                         "change": _ref("Change"),
-                    },
-                },
-            },
+                    }
+                )
+            ),
         },
-        "required": ["instrument", "cycles", "scales"],
-    },
-    "HrFigure": {
-        "type": "object",
-        "description": "One scale's figure for a slice; absent when it may not be shown.",
-        "properties": {
-            "id": {"type": "string"},
-            "name": {"type": "string"},
-            "kind": {"type": "string", "enum": ["pole", "skill"]},
-            "pole": {"type": ["string", "null"]},
-            "n": {"type": "integer", "minimum": 5},
-            "mean": {"type": "number"},
-            "sd": {"type": ["number", "null"]},
+        required=("instrument", "cycles", "scales"),
+    ),
+    "HrFigure": _object(
+        {
+            "id": _string(),
+            "name": _string(),
+            "kind": _enum("pole", "skill"),
+            "pole": _nullable("string"),
+            "n": _integer(minimum=5),
+            "mean": _number(),
+            "sd": _nullable("number"),
         },
-        "required": ["id", "n", "mean"],
-    },
-    "HrBlock": {
-        "type": "object",
-        "description": "Self-assessments or others' ratings of the selected unit. With "
+        required=("id", "n", "mean"),
+        description="One scale's figure for a slice; absent when it may not be shown.",
+    ),
+    "HrBlock": _object(
+        {
+            "shown": _boolean(),
+            "n": _integer(minimum=5, description="people in the slice"),
+            "scales": _array(_ref("HrFigure")),
+            "indexes": _map(
+                _object(),
+                description="leader and manager index: n, mean, sd and bands of >= 5 people",
+            ),
+            "quadrants": _array(_object()),
+            "archetypes": _array(_object()),
+            "participation": _object(
+                {"invited": _integer(), "responded": _integer(), "rate": _nullable("number")}
+            ),
+            "heatmap": _array(
+                _object(), description="child units; cells (by scale id) only where shown"
+            ),
+        },
+        required=("shown",),
+        description="Self-assessments or others' ratings of the selected unit. With "
         "shown false nothing else is present: the slice has fewer than 5 people or would let "
         "such a group be worked out.",
-        "properties": {
-            "shown": {"type": "boolean"},
-            "n": {"type": "integer", "minimum": 5, "description": "people in the slice"},
-            "scales": {"type": "array", "items": _ref("HrFigure")},
-            "indexes": {
-                "type": "object",
-                "description": "leader and manager index: n, mean, sd and bands of >= 5 people",
-                "additionalProperties": {"type": "object"},
-            },
-            "quadrants": {"type": "array", "items": {"type": "object"}},
-            "archetypes": {"type": "array", "items": {"type": "object"}},
-            "participation": {
-                "type": "object",
-                "properties": {
-                    "invited": {"type": "integer"},
-                    "responded": {"type": "integer"},
-                    "rate": {"type": ["number", "null"]},
-                },
-            },
-            "heatmap": {
-                "type": "array",
-                "description": "child units; cells (by scale id) only where shown",
-                "items": {"type": "object"},
-            },
-        },
-        "required": ["shown"],
-    },
-    "HrSummary": {
-        "type": "object",
-        "properties": {
-            "available": {"type": "boolean"},
-            "instrument": {"type": "object"},
-            "filters": {"type": "object"},
-            "options": {"type": "object"},
-            "unit": {"type": "object"},
-            "children": {"type": "array", "items": {"type": "object"}},
-            "scales": {"type": "array", "items": {"type": "object"}},
+    ),
+    "HrSummary": _object(
+        {
+            "available": _boolean(),
+            "instrument": _object(),
+            "filters": _object(),
+            "options": _object(),
+            "unit": _object(),
+            "children": _array(_object()),
+            "scales": _array(_object()),
             "self": _ref("HrBlock"),
             "others": _ref("HrBlock"),
-            "trends": {
-                "type": "object",
-                "description": "per source, one point per cycle that may be shown",
-                "additionalProperties": {"type": "array", "items": {"type": "object"}},
-            },
-            "plans": {"type": ["object", "null"]},
+            "trends": _map(
+                _array(_object()),
+                description="per source, one point per cycle that may be shown",
+            ),
+            "plans": _nullable("object"),
         },
-        "required": ["available", "instrument", "filters", "options"],
-    },
-    "HrArchetypes": {
-        "type": "object",
-        "properties": {
-            "available": {"type": "boolean"},
-            "note": {"type": "string"},
-            "people": {"type": "integer"},
-            "quality": {"type": "object"},
-            "cards": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "key": {"type": "string"},
-                        "name": {"type": "string"},
-                        "description": {"type": "string"},
-                        "size": {"type": "integer", "description": "absent when suppressed"},
-                        "share": {"type": "number"},
-                        "centroid": {"type": "array", "items": {"type": "object"}},
-                        "lowest": {"type": "array", "items": {"type": "string"}},
-                        "actions": {"type": "array", "items": {"type": "object"}},
+        required=("available", "instrument", "filters", "options"),
+    ),
+    "HrArchetypes": _object(
+        {
+            "available": _boolean(),
+            "note": _string(),
+            "people": _integer(),
+            "quality": _object(),
+            "cards": _array(
+                _object(
+                    {
+                        "key": _string(),
+                        "name": _string(),
+                        "description": _string(),
+                        "size": _integer(description="absent when suppressed"),
+                        "share": _number(),
+                        "centroid": _array(_object()),
+                        "lowest": _array(_string()),
+                        "actions": _array(_object()),
                     },
-                    "required": ["key", "name", "description", "centroid"],
-                },
-            },
+                    required=("key", "name", "description", "centroid"),
+                )
+            ),
         },
-        "required": ["available", "note", "cards"],
-    },
-    "HrPsychometrics": {
-        "type": "object",
-        "properties": {
-            "instrument": {"type": "string"},
-            "computed_at": {"type": "string", "format": "date-time"},
-            "groups": {"type": "array", "items": {"type": "string"}},
-            "respondents": {"type": "object", "additionalProperties": {"type": "integer"}},
-            "scales": {
-                "type": "array",
-                "description": "per scale, one object per respondent group: n, mean, sd, "
+        required=("available", "note", "cards"),
+    ),
+    "HrPsychometrics": _object(
+        {
+            "instrument": _string(),
+            "computed_at": _date_time(),
+            "groups": _array(_string()),
+            "respondents": _map(_integer()),
+            "scales": _array(
+                _object(),
+                description="per scale, one object per respondent group: n, mean, sd, "
                 "pct_missing, pct_not_observed, alpha, alpha_ci, omega, items, icc, flags "
                 "(only shown: false below 5 respondents)",
-                "items": {"type": "object"},
-            },
+            ),
         },
-        "required": ["instrument", "computed_at", "groups", "scales"],
-    },
-    "Error": {
-        "type": "object",
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-        "required": ["error", "message"],
-    },
-    "InstrumentSummary": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "version": {"type": "string"},
-            "title": {"type": "string"},
-        },
-        "required": ["id", "version", "title"],
-    },
+        required=("instrument", "computed_at", "groups", "scales"),
+    ),
+    "Error": _object({"error": _string(), "message": _string()}, required=("error", "message")),
+    "InstrumentSummary": _object(
+        {"id": _string(), "version": _string(), "title": _string()},
+        required=("id", "version", "title"),
+    ),
     "Instrument": {
         "allOf": [
             _ref("InstrumentSummary"),
-            {
-                "type": "object",
-                "properties": {
-                    "description": {"type": "string"},
-                    "response_options": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "value": {
-                                    "type": ["integer", "null"],
-                                    "description": "null means 'not able to observe'",
-                                },
-                                "label": {"type": "string"},
-                            },
-                        },
-                    },
-                    "dimensions": {"type": "array", "items": {"type": "object"}},
-                    "scales": {"type": "array", "items": {"type": "object"}},
-                    "items": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "id": {"type": "string"},
-                                "scale": {"type": "string"},
-                                "key": {"type": "integer", "enum": [-1, 1]},
-                                "self_text": {"type": "string"},
-                                "observer_text": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
+            _object(
+                {
+                    "description": _string(),
+                    "response_options": _array(
+                        _object(
+                            {
+                                "value": _nullable(
+                                    "integer", description="null means 'not able to observe'"
+                                ),
+                                "label": _string(),
+                            }
+                        )
+                    ),
+                    "dimensions": _array(_object()),
+                    "scales": _array(_object()),
+                    "items": _array(
+                        _object(
+                            {
+                                "id": _string(),
+                                "scale": _string(),
+                                "key": _integer(enum=[-1, 1]),
+                                "self_text": _string(),
+                                "observer_text": _string(),
+                            }
+                        )
+                    ),
+                }
+            ),
         ]
     },
-    "AssessmentSummary": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "instrument": {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "version": {"type": "string"}},
-            },
-            "status": {"type": "string", "enum": ["draft", "submitted"]},
-            "started_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-            "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+    "AssessmentSummary": _object(
+        {
+            "id": _string(),
+            "instrument": _object({"id": _string(), "version": _string()}),
+            "status": _enum("draft", "submitted"),
+            "started_at": _date_time(),
+            "updated_at": _date_time(),
+            "submitted_at": _nullable("string", format="date-time"),
         },
-        "required": ["id", "instrument", "status", "started_at"],
-    },
+        required=("id", "instrument", "status", "started_at"),
+    ),
     "Assessment": {
         "allOf": [
             _ref("AssessmentSummary"),
-            {
-                "type": "object",
-                "properties": {
-                    "scales": {
-                        "type": "array",
-                        "description": "Empty until the assessment is submitted.",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "id": {"type": "string"},
-                                "name": {"type": "string"},
-                                "score": {
-                                    "type": ["number", "null"],
-                                    "description": "null: not enough answers",
-                                },
-                                "answered": {"type": "integer"},
-                                "items": {"type": "integer"},
-                            },
-                        },
-                    }
-                },
-            },
+            _object(
+                {
+                    "scales": _array(
+                        _object(
+                            {
+                                "id": _string(),
+                                "name": _string(),
+                                "score": _nullable(
+                                    "number", description="null: not enough answers"
+                                ),
+                                "answered": _integer(),
+                                "items": _integer(),
+                            }
+                        ),
+                        description="Empty until the assessment is submitted.",
+                    )
+                }
+            ),
         ]
     },
 }
 
 
-def _get(summary: str, schema: dict[str, Any], params: list[dict[str, Any]] | None = None) -> dict:
+def _get(summary: str, schema: Schema, params: list[Schema] | None = None) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
-        "responses": {"200": _ok(schema, "OK"), **_ERRORS},
+        "responses": {"200": _response("OK", schema), **_ERRORS},
     }
     if params:
         operation["parameters"] = params
@@ -482,25 +444,26 @@ def _get(summary: str, schema: dict[str, Any], params: list[dict[str, Any]] | No
 
 
 def _hr(path_item: dict[str, Any]) -> dict[str, Any]:
-    path_item["get"]["responses"]["403"] = {
-        "description": "Not HR or an administrator",
-        "content": {JSON: {"schema": _ref("Error")}},
-    }
+    path_item["get"]["responses"]["403"] = _error("Not HR or an administrator")
     return path_item
 
 
-def _path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+def _path_param(name: str) -> Schema:
+    return {"name": name, "in": "path", "required": True, "schema": _string()}
 
 
-def _query(name: str, description: str) -> dict[str, Any]:
+def _query(name: str, description: str, schema: Schema | None = None) -> Schema:
     return {
         "name": name,
         "in": "query",
         "required": False,
-        "schema": {"type": "string"},
+        "schema": schema or _string(),
         "description": description,
     }
+
+
+def _instrument_query() -> Schema:
+    return _query("instrument", "An instrument id (default: the default one).")
 
 
 def openapi_document() -> dict[str, Any]:
@@ -516,25 +479,13 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/instruments": _get(
-                "List instruments",
-                {
-                    "type": "object",
-                    "properties": {
-                        "instruments": {"type": "array", "items": _ref("InstrumentSummary")}
-                    },
-                },
+                "List instruments", _object({"instruments": _array(_ref("InstrumentSummary"))})
             ),
             "/instruments/{instrument_id}": _get(
                 "One instrument", _ref("Instrument"), [_path_param("instrument_id")]
             ),
             "/me/assessments": _get(
-                "My assessments",
-                {
-                    "type": "object",
-                    "properties": {
-                        "assessments": {"type": "array", "items": _ref("AssessmentSummary")}
-                    },
-                },
+                "My assessments", _object({"assessments": _array(_ref("AssessmentSummary"))})
             ),
             "/me/suggestions": _get(
                 "My suggested development areas, each with its reason and actions",
@@ -548,40 +499,24 @@ def openapi_document() -> dict[str, Any]:
             "/hr/units": _hr(
                 _get(
                     "The unit tree with people counts (HR and admin)",
-                    {
-                        "type": "object",
-                        "properties": {"units": {"type": "array", "items": _ref("Unit")}},
-                    },
+                    _object({"units": _array(_ref("Unit"))}),
                 )
             ),
             "/hr/people": _hr(
                 _get(
                     "People in a unit and below it (HR and admin)",
-                    {
-                        "type": "object",
-                        "properties": {
-                            "unit": {"type": ["string", "null"]},
-                            "page": {"type": "integer"},
-                            "pages": {"type": "integer"},
-                            "total": {"type": "integer"},
-                            "people": {"type": "array", "items": _ref("Person")},
-                        },
-                    },
+                    _object(
+                        {
+                            "unit": _nullable("string"),
+                            "page": _integer(),
+                            "pages": _integer(),
+                            "total": _integer(),
+                            "people": _array(_ref("Person")),
+                        }
+                    ),
                     [
-                        {
-                            "name": "unit",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "A unit id; people in every unit below it count too.",
-                        },
-                        {
-                            "name": "page",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "integer", "minimum": 1},
-                            "description": "500 people a page, by name.",
-                        },
+                        _query("unit", "A unit id; people in every unit below it count too."),
+                        _query("page", "500 people a page, by name.", _integer(minimum=1)),
                     ],
                 )
             ),
@@ -597,7 +532,7 @@ def openapi_document() -> dict[str, Any]:
                             "Others' ratings of one group: manager, peer, direct_report, other.",
                         ),
                         _query("archetype", "An archetype key of the current model."),
-                        _query("instrument", "An instrument id (default: the default one)."),
+                        _instrument_query(),
                     ],
                 )
             ),
@@ -605,14 +540,14 @@ def openapi_document() -> dict[str, Any]:
                 _get(
                     "The current archetype model: quality figures, centroids, sizes",
                     _ref("HrArchetypes"),
-                    [_query("instrument", "An instrument id (default: the default one).")],
+                    [_instrument_query()],
                 )
             ),
             "/hr/psychometrics": _hr(
                 _get(
                     "Instrument quality per scale and respondent group (404 before computed)",
                     _ref("HrPsychometrics"),
-                    [_query("instrument", "An instrument id (default: the default one).")],
+                    [_instrument_query()],
                 )
             ),
             "/rounds/{round_id}": _get(
