@@ -254,7 +254,8 @@ def test_name_and_description_from_dimensions_beyond_half_an_sd():
     name, text = name_centroid([1.2, 0.6, -0.9, 0.4], ["v", "e", "p", "c"], NAMES)
     assert name == "High vision, low process-first"
     assert text == (
-        "Self-scores above the organisation on Vision and Empowering influence, below on Process-first."
+        "Self-scores above the organisation on Vision and Empowering influence, "
+        "below on Process-first."
     )
     assert len(name.replace("&", "").split()) <= MAX_NAME_WORDS
 
