@@ -11,30 +11,48 @@ from numpy.typing import NDArray
 from coach.instrument import Instrument
 from coach.scoring import min_answered
 
+TEAM_SIZE = (3, 15)  # people in a team, lead included
+TOP_FAN_OUT = (4, 11)  # divisions under the group (upper bound exclusive)
+FAN_OUT = (3, 10)  # sub-units under any other unit
+LEVEL_NAMES = ("Division", "Department", "Group")
+
 
 def build_units(rng: np.random.Generator, people: int) -> list[tuple[str, int | None, int]]:
-    """(name, parent index, headcount) of a company: divisions, departments, teams."""
+    """(name, parent index, headcount) of a company, parents before their children.
+
+    Every unit above team level has one head (its headcount is 1) and splits the rest of its
+    people among a few sub-units of uneven size (Dirichlet shares), so the tree grows deeper,
+    not wider, with the organisation: a handful of divisions at any size, teams of 3 to 15.
+    """
     units: list[tuple[str, int | None, int]] = [("Synthetic Group", None, 1)]
-    remaining = people - 1  # each unit above team level has one head, counted here
-    division = 0
-    while remaining > 0:
-        division += 1
-        div_index = len(units)
-        units.append((f"Division {division}", 0, 1))
-        remaining -= 1
-        for dept in range(int(rng.integers(2, 7))):
-            if remaining <= 0:
-                return units
-            dept_index = len(units)
-            units.append((f"Department {division}.{dept + 1}", div_index, 1))
-            remaining -= 1
-            for team in range(int(rng.integers(2, 9))):
-                size = int(min(remaining, rng.integers(3, 16)))
-                if size <= 0:
-                    return units
-                units.append((f"Team {division}.{dept + 1}.{team + 1}", dept_index, size))
-                remaining -= size
+    stack: list[tuple[int, int, int, str]] = [(0, people - 1, 0, "")]  # parent, people, level
+    while stack:
+        parent, headcount, level, label = stack.pop()
+        for number, size in enumerate(_split(rng, headcount, level), start=1):
+            name = f"{label}.{number}" if label else str(number)
+            if size <= TEAM_SIZE[1]:
+                units.append((f"Team {name}", parent, size))
+                continue
+            index = len(units)
+            units.append((f"{LEVEL_NAMES[min(level, len(LEVEL_NAMES) - 1)]} {name}", parent, 1))
+            stack.append((index, size - 1, level + 1, name))
     return units
+
+
+def _split(rng: np.random.Generator, headcount: int, level: int) -> list[int]:
+    """Uneven shares of ``headcount`` for the sub-units of one unit; none below a team's
+    smallest size (a remainder that small joins the largest share)."""
+    if headcount <= 0:
+        return []
+    low, high = TOP_FAN_OUT if level == 0 else FAN_OUT
+    parts = int(min(rng.integers(low, high), max(1, headcount // TEAM_SIZE[0])))
+    sizes = np.floor(rng.dirichlet(np.full(parts, 2.0)) * headcount).astype(int)
+    sizes[int(np.argmax(sizes))] += headcount - int(sizes.sum())
+    small = sizes < TEAM_SIZE[0]
+    if small.any() and not small.all():
+        sizes[int(np.argmax(sizes))] += int(sizes[small].sum())
+        sizes = sizes[~small]
+    return [int(n) for n in sizes if n > 0]
 
 
 def latent_centres(

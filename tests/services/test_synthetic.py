@@ -54,3 +54,18 @@ def test_ordinary_inserts_still_work_after_a_synthetic_load(ctx):
         db.session, accounts.NewAccount("late@example.org", "Late Comer", accounts.Role.MANAGER)
     )
     assert user.id > 50
+
+
+def test_a_large_synthetic_organisation_grows_deeper_not_wider():
+    from collections import Counter
+
+    from coach.services.synthetic_data import TEAM_SIZE, build_units
+
+    plan = build_units(np.random.default_rng(3), 100_000)
+    assert sum(headcount for _, _, headcount in plan) == 100_000
+    fan_out = Counter(parent for _, parent, _ in plan if parent is not None)
+    assert fan_out[0] <= 10  # a handful of divisions, as in a real group
+    assert max(fan_out.values()) <= 10
+    teams = [n for name, _, n in plan if name.startswith("Team")]
+    assert min(teams) >= TEAM_SIZE[0] and max(teams) <= TEAM_SIZE[1]
+    assert all(parent is None or parent < index for index, (_, parent, _) in enumerate(plan))
