@@ -117,7 +117,8 @@ def seed_demo(
     hr = _add(session, "Helena Brandt", Role.HR, password, people_unit, None, "hr")
     admin = _add(session, "Ade Mensah", Role.ADMIN, password, people_unit, None, "admin")
     ceo = _add(session, "Camille Reyes", Role.MANAGER, password, company, None, "ceo")
-    managers: list[User] = [ceo]
+    managers: list[User] = [ceo]  # the CEO, department heads and team leads
+    members: list[User] = []  # the people in the teams
     for department, teams in _TREE.items():
         dept_unit = ensure_unit(session, f"Brightwater/{department}")
         head = _add(session, next(names), Role.MANAGER, password, dept_unit, ceo)
@@ -127,15 +128,12 @@ def seed_demo(
             lead = _add(session, next(names), Role.MANAGER, password, team_unit, head)
             managers.append(lead)
             for _ in range(rng.randint(3, 6)):
-                _add(session, next(names), Role.MANAGER, None, team_unit, lead)
+                members.append(_add(session, next(names), Role.MANAGER, None, team_unit, lead))
     demo_manager = managers[1]
-    leanings: dict[int, tuple[float, ...]] = {}
-    for manager in managers:
-        if manager is not demo_manager:
-            leanings[manager.id] = _completed_assessment(session, manager, instrument, rng)
-    leads = [m for m in managers if m is not demo_manager and _reports_of(m, managers)]
-    for lead in leads:
-        _closed_round(session, lead, managers, instrument, leanings[lead.id], rng)
+    everyone = [p for p in managers + members if p is not demo_manager]
+    leanings = {p.id: _completed_assessment(session, p, instrument, rng) for p in everyone}
+    for person in everyone:
+        _closed_round(session, person, managers + members, instrument, leanings[person.id], rng)
     session.flush()
     variance_pool.rebuild(session)
     hr_summary.rebuild_summaries(session, {instrument.id: instrument}, commit=False)
@@ -227,14 +225,10 @@ def _answers(
     return answers
 
 
-def _reports_of(lead: User, people: list[User]) -> list[User]:
-    return [p for p in people if p.manager is lead]
-
-
 def _closed_round(
     session: Session,
     subject: User,
-    managers: list[User],
+    people: list[User],
     instrument: Instrument,
     shifts: tuple[float, ...],
     rng: random.Random,
@@ -245,13 +239,16 @@ def _closed_round(
     shrunk), each with a bias of their own; peers and "other" raters notice less, so they
     answer "not able to observe" more often. Stored as the import path stores answers.
     """
-    peers = [p for p in managers if p is not subject and p.manager is subject.manager]
+    peers = [p for p in people if p is not subject and p.manager is subject.manager]
+    reports = [p for p in people if p.manager is subject]
     raters: list[tuple[RaterGroup, float]] = [(RaterGroup.DIRECT_REPORT, 0.05)] * min(
-        6, max(3, len(_reports_of(subject, managers)))
+        6, len(reports)
     )
-    raters += [(RaterGroup.PEER, 0.12)] * min(4, max(3, len(peers)))
+    raters += [(RaterGroup.PEER, 0.12)] * min(4, len(peers))
     if subject.manager is not None:
         raters.append((RaterGroup.MANAGER, 0.04))
+    if len(raters) < 3:
+        return
     closed = utcnow() - timedelta(days=21)
     assessment = session.scalar(select(Assessment).where(Assessment.owner_id == subject.id))
     found = FeedbackRound(
