@@ -46,6 +46,8 @@ def check_answer(instrument: Instrument, item_id: str, raw: object) -> int | Non
     """The raw answer if the instrument accepts it, else ValueError naming the item."""
     if raw is None:
         return None
+    if type(raw) is int and raw in instrument.valid_values:  # the usual case, checked fast
+        return raw
     # bool is an int subclass and True == 1, so it would slip through a set lookup.
     if isinstance(raw, bool) or not isinstance(raw, Integral):
         raise ValueError(f"item {item_id!r}: answer {raw!r} is not a whole number")
