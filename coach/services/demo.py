@@ -15,6 +15,8 @@ from coach.models import (
     Answer,
     Assessment,
     FeedbackRound,
+    Invitation,
+    InvitationState,
     OrgUnit,
     Role,
     RoundState,
@@ -241,12 +243,10 @@ def _closed_round(
     """
     peers = [p for p in people if p is not subject and p.manager is subject.manager]
     reports = [p for p in people if p.manager is subject]
-    raters: list[tuple[RaterGroup, float]] = [(RaterGroup.DIRECT_REPORT, 0.05)] * min(
-        6, len(reports)
-    )
-    raters += [(RaterGroup.PEER, 0.12)] * min(4, len(peers))
+    raters = [(RaterGroup.DIRECT_REPORT, p, 0.05) for p in reports[:6]]
+    raters += [(RaterGroup.PEER, p, 0.12) for p in peers[:4]]
     if subject.manager is not None:
-        raters.append((RaterGroup.MANAGER, 0.04))
+        raters.append((RaterGroup.MANAGER, subject.manager, 0.04))
     if len(raters) < 3:
         return
     closed = utcnow() - timedelta(days=21)
@@ -266,9 +266,22 @@ def _closed_round(
     session.add(found)
     session.flush()
     seen_as = tuple(0.7 * shift for shift in shifts)
-    for group, missing in raters:
-        answers = _answers(instrument, seen_as, rng, spread=0.45, missing=missing)
-        stage_imported_response(session, found, instrument, group.value, answers)
+    for group, rater, missing in raters:
+        # About one invitation in eight went unanswered, as in a real round.
+        answered = rng.random() >= 0.125
+        session.add(
+            Invitation(
+                round_id=found.id,
+                name=rater.name,
+                email=rater.email,
+                relationship_=group.value,
+                state=(InvitationState.USED if answered else InvitationState.INVITED).value,
+                expires_at=closed,
+            )
+        )
+        if answered:
+            answers = _answers(instrument, seen_as, rng, spread=0.45, missing=missing)
+            stage_imported_response(session, found, instrument, group.value, answers)
 
 
 def _shift(
