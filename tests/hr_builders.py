@@ -6,19 +6,22 @@ Everything goes through the services the pages use (so the summary hooks run), e
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
-from coach.models import FeedbackRound, OutboxMessage, Role, User
+from coach.models import FeedbackRound, OutboxMessage, Role, User, hr_fact, hr_slice_stats
 from coach.services import accounts, assessments, directory, rating
 from coach.services import feedback_rounds as rounds
 from coach.services.hr_summary import rebuild_summaries
 from coach.services.synthetic import seed_synthetic
 
 BASE = "http://coach.test"
+STATS_KEY = ("unit_id", "instrument_id", "cycle", "source", "rater_group", "archetype")
+FACT_KEY = ("person_id", "instrument_id", "cycle", "source", "rater_group")
 
 
 def person(email: str, unit_path: str | None, role: Role = Role.MANAGER) -> User:
@@ -90,3 +93,30 @@ def synthetic_org(people: int, seed: int = 1) -> None:
     """A synthetic organisation of ``people`` with closed rounds, summaries rebuilt."""
     seed_synthetic(db.session, default_instrument(), people, seed)
     rebuild_summaries(db.session)
+
+
+def summary_rows(table, key_columns):  # type: ignore[no-untyped-def]
+    rows = db.session.execute(select(table)).mappings().all()
+    return {tuple(r[c] for c in key_columns): dict(r) for r in rows}
+
+
+def _same(a: dict, b: dict) -> bool:
+    for key in a.keys() | b.keys():
+        x, y = a.get(key), b.get(key)
+        if isinstance(x, float) or isinstance(y, float):
+            if not math.isclose(x or 0.0, y or 0.0, rel_tol=1e-9, abs_tol=1e-9):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def assert_summaries_equal_a_rebuild() -> None:
+    """The summary tables as kept up to date equal a rebuild from scratch (which it leaves)."""
+    kept = (summary_rows(hr_slice_stats, STATS_KEY), summary_rows(hr_fact, FACT_KEY))
+    rebuild_summaries(db.session)
+    rebuilt = (summary_rows(hr_slice_stats, STATS_KEY), summary_rows(hr_fact, FACT_KEY))
+    for before, fresh in zip(kept, rebuilt, strict=True):
+        assert before.keys() == fresh.keys()
+        different = [k for k in before if not _same(before[k], fresh[k])]
+        assert not different, different[:3]

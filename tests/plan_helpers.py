@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from coach.extensions import db
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument
 from coach.models import Assessment, DevelopmentPlan, FeedbackRound, User
-from coach.services import accounts, assessments, rating
+from coach.services import accounts, assessments, plan_goals, rating
 from coach.services import feedback_rounds as rounds
 
 from feedback_helpers import BASE, raters
@@ -109,3 +109,20 @@ def goal_form(scale: str = "delegation", **changes: str) -> dict[str, str]:
     }
     form.update(changes)
     return form
+
+
+def goal_draft(*milestones: str) -> plan_goals.GoalDraft:
+    """A measurable eight-week goal on delegation, with a milestone every two weeks."""
+    today = date.today()
+    return plan_goals.GoalDraft(
+        title="Delegate one decision a week",
+        scale_id="delegation",
+        indicator="decisions delegated",
+        unit="decisions",
+        direction="increase",
+        baseline=0.0,
+        target=10.0,
+        start_date=today,
+        due_date=today + timedelta(days=56),
+        milestones=[(m, today + timedelta(days=14 * (n + 1))) for n, m in enumerate(milestones)],
+    )

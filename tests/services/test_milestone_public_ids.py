@@ -23,7 +23,7 @@ from coach.instruments_registry import default_instrument, instruments
 from coach.models import Goal, Milestone, User
 from coach.services import plan_goals, plans
 
-from plan_helpers import submit_assessment
+from plan_helpers import goal_draft, submit_assessment
 
 BEFORE = "0006_analytics"  # the revision before milestones had a public id
 RANDOM = r"^[A-Za-z0-9_-]{16}$"  # secrets.token_urlsafe(12)
@@ -38,21 +38,7 @@ def _goal_with_milestones(email: str) -> Goal:
         plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES),
         ["delegation"],
     )
-    draft = plan_goals.GoalDraft(
-        title="Delegate one decision a week",
-        scale_id="delegation",
-        indicator="decisions delegated",
-        unit="decisions",
-        direction="increase",
-        baseline=0.0,
-        target=10.0,
-        start_date=TODAY,
-        due_date=TODAY + timedelta(days=56),
-        milestones=[
-            ("First decision handed over", TODAY + timedelta(days=14)),
-            ("Brief the team", TODAY + timedelta(days=28)),
-        ],
-    )
+    draft = goal_draft("First decision handed over", "Brief the team")
     library = plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
     return plan_goals.add_goal(db.session, plan, draft, default_instrument(), library, TODAY)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,13 +11,18 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import OrgUnit, Role, User, hr_fact, hr_slice_stats
 from coach.models.analytics import ANY
-from coach.services import archetype_runs, directory, hr_moves, hr_summary, org_import
+from coach.services import archetype_runs, directory, hr_moves, org_import
 
-from hr_builders import closed_round, person, submit
+from hr_builders import (
+    STATS_KEY,
+    assert_summaries_equal_a_rebuild,
+    closed_round,
+    person,
+    submit,
+    summary_rows,
+)
 
 HEADER = "email,name,unit,manager_email,role\n"
-STATS_KEY = ("unit_id", "instrument_id", "cycle", "source", "rater_group", "archetype")
-FACT_KEY = ("person_id", "instrument_id", "cycle", "source", "rater_group")
 
 
 def _org(moved_to: str = "Acme/A") -> str:
@@ -66,32 +70,6 @@ def _self_count(unit_id: int) -> int:
     return n or 0
 
 
-def _table(table, key_columns):  # type: ignore[no-untyped-def]
-    rows = db.session.execute(select(table)).mappings().all()
-    return {tuple(r[c] for c in key_columns): dict(r) for r in rows}
-
-
-def _same(a: dict, b: dict) -> bool:
-    for key in a.keys() | b.keys():
-        x, y = a.get(key), b.get(key)
-        if isinstance(x, float) or isinstance(y, float):
-            if not math.isclose(x or 0.0, y or 0.0, rel_tol=1e-9, abs_tol=1e-9):
-                return False
-        elif x != y:
-            return False
-    return True
-
-
-def _assert_equal_to_rebuild() -> None:
-    kept = (_table(hr_slice_stats, STATS_KEY), _table(hr_fact, FACT_KEY))
-    hr_summary.rebuild_summaries(db.session)
-    rebuilt = (_table(hr_slice_stats, STATS_KEY), _table(hr_fact, FACT_KEY))
-    for before, fresh in zip(kept, rebuilt, strict=True):
-        assert before.keys() == fresh.keys()
-        different = [k for k in before if not _same(before[k], fresh[k])]
-        assert not different, different[:3]
-
-
 @contextmanager
 def _counted() -> Iterator[list[str]]:
     statements: list[str] = []
@@ -127,7 +105,7 @@ def test_a_person_moved_by_import_counts_under_the_new_unit_and_no_longer_the_ol
         hr_slice_stats.c.unit_id == unit_a, hr_slice_stats.c.source == "others"
     )
     assert db.session.scalar(others_in_a) is None, "the 360 figures left unit A with them"
-    _assert_equal_to_rebuild()
+    assert_summaries_equal_a_rebuild()
 
 
 def test_moving_to_a_new_unit_elsewhere_follows_archetypes_and_the_whole_tree(ctx):
@@ -150,7 +128,7 @@ def test_moving_to_a_new_unit_elsewhere_follows_archetypes_and_the_whole_tree(ct
         )
     )
     assert archetype and by_archetype == 1
-    _assert_equal_to_rebuild()
+    assert_summaries_equal_a_rebuild()
 
 
 def test_a_directory_edit_that_moves_a_person_moves_their_figures(ctx):
@@ -166,7 +144,7 @@ def test_a_directory_edit_that_moves_a_person_moves_their_figures(ctx):
     )
     directory.update_person(db.session, people[0], change)
     assert (_self_count(_unit("Acme/A")), _self_count(_unit("Acme/B"))) == (2, 4)
-    _assert_equal_to_rebuild()
+    assert_summaries_equal_a_rebuild()
 
 
 def test_a_person_taken_out_of_every_unit_counts_only_for_the_organisation(ctx):
@@ -176,7 +154,7 @@ def test_a_person_taken_out_of_every_unit_counts_only_for_the_organisation(ctx):
     change = directory.PersonChange(people[0].name, people[0].email, Role.MANAGER, "", "")
     directory.update_person(db.session, people[0], change)
     assert (_self_count(_unit("Acme/A")), _self_count(_unit("Acme")), _self_count(0)) == (2, 2, 3)
-    _assert_equal_to_rebuild()
+    assert_summaries_equal_a_rebuild()
 
 
 def _move_and_count(moving: int) -> int:
@@ -200,15 +178,15 @@ def test_following_one_move_or_five_runs_the_same_statements(ctx):
     five = _move_and_count(5)  # the first mover is already in B: four more move now
     assert one == five
     assert (_self_count(_unit("Acme/A")), _self_count(_unit("Acme/B"))) == (1, 11)
-    _assert_equal_to_rebuild()
+    assert_summaries_equal_a_rebuild()
 
 
 def test_an_import_that_moves_nobody_leaves_the_figures_alone(ctx):
     _import(_org())
     _everyone_assessed()
-    before = _table(hr_slice_stats, STATS_KEY)
+    before = summary_rows(hr_slice_stats, STATS_KEY)
     renamed = _org().replace("A Zero", "Alex Zero")
     with _counted() as statements:
         assert _import(renamed).changed == ["a0@acme.test"]
     assert not any("hr_slice_stats" in s for s in statements)
-    assert _table(hr_slice_stats, STATS_KEY) == before
+    assert summary_rows(hr_slice_stats, STATS_KEY) == before

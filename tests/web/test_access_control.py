@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from argon2 import PasswordHasher
@@ -38,7 +38,7 @@ from coach.services.feedback_rounds import default_deadline
 
 from conftest import PASSWORD, csrf_from
 from feedback_helpers import invitation_of, open_round_with, raters
-from plan_helpers import submit_assessment
+from plan_helpers import goal_draft, submit_assessment
 
 ROLES = ("anonymous", "rater", "owner", "other", "hr", "admin")
 EMAILS = {
@@ -224,7 +224,12 @@ def world(app: Flask, make_user) -> World:  # type: ignore[no-untyped-def]
             ["delegation"],
         )
         goal = plan_goals.add_goal(
-            db.session, plan, _goal_draft(), default_instrument(), _library(), date.today()
+            db.session,
+            plan,
+            goal_draft("First decision handed over"),
+            default_instrument(),
+            _library(),
+            date.today(),
         )
         hr = db.session.scalar(select(User).where(User.email == EMAILS["hr"]))
         campaign = campaigns.create_campaign(
@@ -258,22 +263,6 @@ def world(app: Flask, make_user) -> World:  # type: ignore[no-untyped-def]
 
 def _library():  # type: ignore[no-untyped-def]
     return plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
-
-
-def _goal_draft() -> plan_goals.GoalDraft:
-    today = date.today()
-    return plan_goals.GoalDraft(
-        title="Delegate one decision a week",
-        scale_id="delegation",
-        indicator="decisions delegated",
-        unit="decisions",
-        direction="increase",
-        baseline=0.0,
-        target=10.0,
-        start_date=today,
-        due_date=today + timedelta(days=56),
-        milestones=[("First decision handed over", today + timedelta(days=14))],
-    )
 
 
 def _link_token(user: User, purpose: TokenPurpose) -> str:
