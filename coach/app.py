@@ -18,12 +18,13 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from coach import assets, cli, errors, security
+    from coach import assets, cli, compression, errors, security
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
     from coach.mail_setup import register_mail
     from coach.web import navigation, register_blueprints
 
+    compression.register(app)  # first registered, so it runs after every other hook
     register_instruments(app)
     register_extensions(app)
     register_blueprints(app)
