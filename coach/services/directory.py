@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from coach.models import OrgUnit, Role, TokenPurpose, User
@@ -103,6 +104,79 @@ def unit_tree(session: Session) -> list[UnitNode]:
     for root in roots:
         _total(root, 0, ordered)
     return ordered
+
+
+def unit_outline(session: Session, unit: OrgUnit | None) -> list[UnitNode]:
+    """The part of the tree a page shows: the chosen unit's ancestors, the unit and its
+    children (the top-level units when none is chosen), depth-first, with active people
+    counted per unit and per subtree.
+
+    Two queries whatever the size of the organisation: the whole tree of a company of
+    100,000 people is some 19,000 units, megabytes of HTML for a list nobody reads.
+    """
+    above = _path_ids(unit)
+    below = OrgUnit.parent_id == unit.id if unit else OrgUnit.parent_id.is_(None)
+    nodes = _counted(session, select(OrgUnit).where(or_(OrgUnit.id.in_(above), below)))
+    chain = [nodes[i] for i in above if i in nodes]
+    for depth, node in enumerate(chain):
+        node.depth = depth
+    rest = sorted(
+        (n for i, n in nodes.items() if i not in above), key=lambda n: n.unit.name.lower()
+    )
+    for node in rest:
+        node.depth = len(chain)
+    return chain + rest
+
+
+def upper_units(session: Session, depth: int, also: OrgUnit | None = None) -> list[UnitNode]:
+    """The units down to ``depth`` levels below the top (and ``also`` with its ancestors),
+    depth-first by name with people counts: a short list to choose a unit from."""
+    slashes = func.length(OrgUnit.tree_path) - func.length(func.replace(OrgUnit.tree_path, "/", ""))
+    nodes = _counted(
+        session,
+        select(OrgUnit).where(or_(slashes <= depth + 2, OrgUnit.id.in_(_path_ids(also)))),
+    )
+    children: dict[int | None, list[UnitNode]] = {}
+    for node in sorted(nodes.values(), key=lambda n: n.unit.name.lower()):
+        children.setdefault(node.unit.parent_id, []).append(node)
+    ordered: list[UnitNode] = []
+
+    def visit(parent: int | None, level: int) -> None:
+        for node in children.get(parent, []):
+            node.depth = level
+            ordered.append(node)
+            visit(node.unit.id, level + 1)
+
+    visit(None, 0)
+    return ordered
+
+
+def _path_ids(unit: OrgUnit | None) -> list[int]:
+    """The unit's ancestors and the unit, top first, from its tree path."""
+    return [int(p) for p in unit.tree_path.strip("/").split("/") if p.isdigit()] if unit else []
+
+
+def _counted(session: Session, query: Any) -> dict[int, UnitNode]:
+    """The units the query selects, with active people in each and in each one's subtree.
+
+    The counts come from one grouped query over the units that have people; each adds its
+    count to every selected unit on its tree path.
+    """
+    nodes = {u.id: UnitNode(u, 0) for u in session.scalars(query)}
+    shown = {str(i): i for i in nodes}
+    people = session.execute(
+        select(OrgUnit.id, OrgUnit.tree_path, func.count(User.id))
+        .join(User, User.unit_id == OrgUnit.id)
+        .where(User.active.is_(True))
+        .group_by(OrgUnit.id, OrgUnit.tree_path)
+    )
+    for unit_id, path, count in people:
+        if unit_id in nodes:
+            nodes[unit_id].own = count
+        for part in path.strip("/").split("/"):
+            if part in shown:
+                nodes[shown[part]].total += count
+    return nodes
 
 
 def _total(node: UnitNode, depth: int, ordered: list[UnitNode]) -> int:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import OutboxMessage, User
+from coach.services import directory
 
 from conftest import Auth, csrf_from
 
@@ -199,3 +201,49 @@ def test_a_unit_name_too_long_gets_a_clear_message_not_an_error(app, auth, make_
     assert response.status_code == 200 and "at most 200 characters" in response.text
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "nia@example.org")) is None
+
+
+WIDE = (
+    "email,name,unit,manager_email,role\n"
+    "ceo@acme.test,Camille Reyes,Acme,,manager\n"
+    "ops@acme.test,Jonas Fischer,Acme/Operations,ceo@acme.test,manager\n"
+    "log@acme.test,Lucia Costa,Acme/Operations/Logistics,ops@acme.test,manager\n"
+    "dock@acme.test,Dara Okafor,Acme/Operations/Logistics/Docks,log@acme.test,manager\n"
+    "fac@acme.test,Freya Novak,Acme/Operations/Facilities,ops@acme.test,manager\n"
+    "sal@acme.test,Sami Haddad,Acme/Sales,ceo@acme.test,manager\n"
+)
+
+
+def _tree_links(html: str) -> dict[str, str]:
+    """Unit name -> its people count, as the directory's unit list shows them."""
+    tree = html.split('aria-label="Units"', 1)[1].split("</nav>", 1)[0]
+    return dict(re.findall(r'unit=[^"]+"[^>]*>([^<]+)</a>\s*<span class="count"[^>]*>(\d+)<', tree))
+
+
+def test_the_directory_shows_the_chosen_units_path_and_children_not_the_whole_tree(
+    app, auth, make_user
+):
+    _hr(auth, make_user)
+    _upload(auth, WIDE)
+    assert _tree_links(auth.client.get("/directory/").text) == {"Acme": "6"}
+    with app.app_context():
+        operations = directory.ensure_unit(db.session, "Acme/Operations").public_id
+    shown = _tree_links(auth.client.get(f"/directory/?unit={operations}").text)
+    # Acme above, Operations itself, its two children; not Sales (a sibling) nor Docks (deeper)
+    assert shown == {"Acme": "6", "Operations": "4", "Facilities": "1", "Logistics": "2"}
+
+
+def test_a_campaign_offers_units_down_to_departments_and_a_deeper_one_from_the_directory(
+    app, auth, make_user
+):
+    _hr(auth, make_user)
+    _upload(auth, WIDE)
+    page = auth.client.get("/hr/campaigns").text
+    assert "Logistics (2)" in page and "Docks" not in page
+    with app.app_context():
+        docks = directory.ensure_unit(db.session, "Acme/Operations/Logistics/Docks").public_id
+    assert f'href="/hr/campaigns?unit={docks}"' in auth.client.get(f"/directory/?unit={docks}").text
+    chosen = auth.client.get(f"/hr/campaigns?unit={docks}").text
+    assert re.search(
+        rf'<option[^>]*selected[^>]*value="{docks}"|value="{docks}"[^>]*selected', chosen
+    )

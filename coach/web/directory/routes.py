@@ -33,13 +33,13 @@ def _base_url() -> str:
 @bp.get("/")
 @roles_required(*HR_OR_ADMIN)
 def index() -> str:
-    """The unit tree, and the people in the chosen unit and below."""
-    tree = directory.unit_tree(db.session)
+    """The chosen unit in its tree (ancestors and children), and its people and below."""
     unit = None
     if unit_id := request.args.get("unit"):
         unit = directory.unit_by_public_id(db.session, unit_id)
         if unit is None:
             abort(404)
+    tree = directory.unit_outline(db.session, unit)
     search = request.args.get("q", "")[:200]
     listing = directory.people_page(
         db.session, unit, request.args.get("page", 1, type=int) or 1, search=search

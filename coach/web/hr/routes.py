@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -17,14 +26,18 @@ from coach.web.hr.forms import CampaignForm
 
 bp = Blueprint("hr", __name__)
 HR_OR_ADMIN = (Role.HR, Role.ADMIN)
+CAMPAIGN_UNIT_DEPTH = 2  # the company, its divisions and their departments
 
 
 @bp.route("/campaigns", methods=["GET", "POST"])
 @roles_required(*HR_OR_ADMIN)
 def campaign_list() -> str | Response:
     """Campaigns so far, and a form to start one for a unit."""
-    form = CampaignForm(deadline=default_deadline().date())
-    tree = directory.unit_tree(db.session)
+    # Units down to departments, plus a deeper one asked for by the directory's link: a
+    # select of every unit would be megabytes in a large organisation.
+    asked = directory.unit_by_public_id(db.session, request.values.get("unit", "")[:64])
+    form = CampaignForm(deadline=default_deadline().date(), unit=asked.public_id if asked else None)
+    tree = directory.upper_units(db.session, CAMPAIGN_UNIT_DEPTH, also=asked)
     form.unit.choices = [
         SelectChoice(n.unit.public_id, "\u2003" * n.depth + f"{n.unit.name} ({n.total})")
         for n in tree
