@@ -16,8 +16,9 @@ class NavItem:
 
     label: str
     endpoint: str
-    sections: tuple[str, ...]
+    sections: tuple[str, ...]  # blueprint names, or endpoints
     roles: tuple[Role, ...] = ()
+    not_in: tuple[str, ...] = ()  # endpoints of the sections that belong to another link
 
     @property
     def url(self) -> str:
@@ -27,18 +28,24 @@ class NavItem:
     @property
     def current(self) -> bool:
         """True on the pages this link leads into."""
-        if self.endpoint == request.endpoint:
-            return True
-        return request.endpoint is not None and request.endpoint.split(".")[0] in self.sections
+        endpoint = request.endpoint
+        if endpoint is None or endpoint in self.not_in:
+            return False
+        return (
+            endpoint == self.endpoint
+            or endpoint in self.sections
+            or endpoint.split(".")[0] in self.sections
+        )
 
 
+CAMPAIGN_PAGES = ("hr.campaign_list", "hr.campaign")
 ITEMS = (
     NavItem("Home", "main.home", ("main", "assess")),
     NavItem("Feedback", "feedback.index", ("feedback",)),
     NavItem("Plan", "plans.index", ("plans",)),
     NavItem("People", "directory.index", ("directory",), (Role.HR, Role.ADMIN)),
-    NavItem("Organisation", "hr.dashboard", ("hr",), (Role.HR, Role.ADMIN)),
-    NavItem("Campaigns", "hr.campaign_list", (), (Role.HR, Role.ADMIN)),
+    NavItem("Organisation", "hr.dashboard", ("hr",), (Role.HR, Role.ADMIN), CAMPAIGN_PAGES),
+    NavItem("Campaigns", "hr.campaign_list", CAMPAIGN_PAGES, (Role.HR, Role.ADMIN)),
     NavItem("Admin", "admin.index", ("admin",), (Role.ADMIN,)),
     NavItem("Account", "auth.change_password", ()),
 )

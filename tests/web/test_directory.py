@@ -247,3 +247,15 @@ def test_a_campaign_offers_units_down_to_departments_and_a_deeper_one_from_the_d
     assert re.search(
         rf'<option[^>]*selected[^>]*value="{docks}"|value="{docks}"[^>]*selected', chosen
     )
+
+
+def test_the_navigation_marks_only_the_section_the_page_belongs_to(app, auth, make_user):
+    _hr(auth, make_user)
+
+    def current(url: str) -> list[str]:
+        return re.findall(r'aria-current="page">([^<]+)</a>', auth.client.get(url).text)
+
+    assert current("/hr/campaigns") == ["Campaigns"]
+    assert current("/hr/dashboard") == ["Organisation"]
+    assert current("/hr/quality") == ["Organisation"]
+    assert current("/directory/") == ["People"]
