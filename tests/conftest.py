@@ -7,6 +7,7 @@ and dropped at its end.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -173,3 +174,18 @@ def is_checked(html: str, name: str, value: str) -> bool:
     field, answer = re.escape(name), re.escape(value)
     pattern = rf'<input checked id="{field}-\d+" name="{field}" type="radio" value="{answer}"'
     return re.search(pattern, html) is not None
+
+
+@pytest.fixture
+def loggers_kept() -> Iterator[None]:
+    """Alembic's env.py re-reads its logging file, which disables every logger it does not
+    name; put them back so later tests still see the application's log records."""
+    manager = logging.Logger.manager
+    disabled = {
+        name: logger.disabled
+        for name, logger in manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    yield
+    for name, was in disabled.items():
+        logging.getLogger(name).disabled = was

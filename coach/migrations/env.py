@@ -88,15 +88,23 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        if connection.dialect.name == "postgresql":
+        locked = connection.dialect.name == "postgresql"
+        if locked:
             # Two processes upgrading at once (two deploy hooks, two test runs) queue here
             # instead of racing to create the same tables.
             connection.exec_driver_sql("SELECT pg_advisory_lock(72227001)")
             connection.commit()
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if locked:
+                # The lock belongs to the database session, which outlives this block when
+                # the connection goes back to a pool: release it, or the next migration
+                # on another pooled connection waits for ever.
+                connection.exec_driver_sql("SELECT pg_advisory_unlock(72227001)")
+                connection.commit()
 
 
 if context.is_offline_mode():

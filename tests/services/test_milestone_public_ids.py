@@ -6,9 +6,7 @@ The migration test moves the test database down to 0006 and back up to the newes
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -74,21 +72,6 @@ def test_new_milestones_get_distinct_random_public_ids(app, two_goals):
         public_ids = list(db.session.scalars(select(Milestone.public_id)))
     assert len(public_ids) == len(set(public_ids)) == 4
     assert all(re.match(RANDOM, p) for p in public_ids)
-
-
-@pytest.fixture
-def loggers_kept() -> Iterator[None]:
-    """Alembic's env.py re-reads its logging file, which disables every logger it does not
-    name; put them back so later tests still see the application's log records."""
-    manager = logging.Logger.manager
-    disabled = {
-        name: logger.disabled
-        for name, logger in manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    yield
-    for name, was in disabled.items():
-        logging.getLogger(name).disabled = was
 
 
 def _columns(table: str) -> dict[str, dict]:

@@ -121,3 +121,19 @@ def test_erasing_a_subject_takes_their_rounds_out_of_the_pooled_variance(ctx, ma
     person = db.session.scalar(select(User).where(User.email == "leaving@example.org"))
     personal_data.erase_person(db.session, person)
     _assert_close(_stored(instrument.id), _from_scratch(instrument.id))
+
+
+def test_migration_0008_fills_the_pooled_sums_from_rounds_already_closed(app, loggers_kept):
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        instrument = default_instrument()
+        seed_synthetic(db.session, instrument, 80, seed=6)
+        want = _from_scratch(instrument.id)
+        db.session.remove()
+        try:
+            downgrade(revision="0007_milestone_public_id")  # the table goes, the rounds stay
+        finally:
+            upgrade()
+        _assert_close(_stored(instrument.id), want)
+        db.session.remove()

@@ -17,11 +17,10 @@ depends_on = None
 
 # The same sums coach.services.variance_pool computes, from the rounds already closed.
 # Per round, group and scale: sum(x^2) - sum(x)^2 / n with n - 1 degrees of freedom
-# (groups of one add nothing); then added up per instrument and group, and once more
-# for all groups together ("others").
+# (groups of one add nothing); then added up per instrument and group.
 _PER_GROUP = """
-SELECT r.instrument_id AS instrument_id, w.rater_group AS rater_group, w.scale_id AS scale_id,
-       SUM(w.within) AS sum_squares, SUM(w.n - 1) AS df
+INSERT INTO pooled_variance (instrument_id, rater_group, scale_id, sum_squares, df)
+SELECT r.instrument_id, w.rater_group, w.scale_id, SUM(w.within), SUM(w.n - 1)
 FROM (
     SELECT fr.round_id AS round_id, fr.rater_group AS rater_group, s.scale_id AS scale_id,
            COUNT(*) AS n,
@@ -38,6 +37,13 @@ JOIN feedback_round r ON r.id = w.round_id
 WHERE r.state = 'closed'
 GROUP BY r.instrument_id, w.rater_group, w.scale_id
 """
+# And once more for all groups together ("others"), from the rows just written.
+_OTHERS = """
+INSERT INTO pooled_variance (instrument_id, rater_group, scale_id, sum_squares, df)
+SELECT instrument_id, 'others', scale_id, SUM(sum_squares), SUM(df)
+FROM pooled_variance
+GROUP BY instrument_id, scale_id
+"""
 
 
 def upgrade():
@@ -49,15 +55,8 @@ def upgrade():
     sa.Column('df', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('instrument_id', 'rater_group', 'scale_id', name=op.f('pk_pooled_variance'))
     )
-    op.execute(
-        "INSERT INTO pooled_variance (instrument_id, rater_group, scale_id, sum_squares, df) "
-        f"SELECT instrument_id, rater_group, scale_id, sum_squares, df FROM ({_PER_GROUP}) g"
-    )
-    op.execute(
-        "INSERT INTO pooled_variance (instrument_id, rater_group, scale_id, sum_squares, df) "
-        "SELECT instrument_id, 'others', scale_id, SUM(sum_squares), SUM(df) "
-        f"FROM ({_PER_GROUP}) g GROUP BY instrument_id, scale_id"
-    )
+    op.execute(_PER_GROUP)
+    op.execute(_OTHERS)
 
 
 def downgrade():
