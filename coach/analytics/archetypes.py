@@ -17,7 +17,8 @@ with the lowest BIC wins. If none is eligible the lowest BIC wins and the struct
 bands: >= .50 "clear", >= .25 "moderate", below "weak". BIC is the GMM's own; KMeans gets
 the classification BIC of a spherical equal-variance mixture (``clustering.kmeans_bic``).
 Silhouettes use one seeded sample of at most ``silhouette_sample`` fitted rows, shared by all
-candidates. Stability refits each candidate on ``bootstrap`` resamples of at most
+candidates. Stability refits each candidate on ``bootstrap`` resamples (10 by default: each
+is a full refit, and with 20 the resamples were half of a 100,000-person recluster) of at most
 ``bootstrap_rows`` rows and predicts the fitted rows (``clustering.stability``).
 
 Threads: scikit-learn's OpenMP threads spin-wait when the cores are shared (pytest-xdist,
@@ -128,7 +129,7 @@ def fit_archetypes(
     seed: int = 0,
     min_population: int = 500,
     silhouette_sample: int = 10_000,
-    bootstrap: int = 20,
+    bootstrap: int = 10,
     bootstrap_rows: int = 20_000,
     fit_rows: int | None = 20_000,
     shape: bool = False,

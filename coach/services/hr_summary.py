@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, inspect, select, update
+from sqlalchemy import and_, delete, event, exists, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from coach.config import Settings
@@ -227,6 +227,7 @@ def rebuild_summaries(
         if not everything:
             statement = statement.where(table.c.instrument_id.in_(ids))
         session.execute(statement)
+    hr_rollup.roomy(session)
     units = hr_rollup.rebuild_closure(session)
     say(f"unit tree: {units} units")
     postgres = hr_rollup.postgres(session)
@@ -264,17 +265,21 @@ def refresh_archetypes(
     if layout is None:
         rebuild_summaries(session, {instrument.id: instrument}, progress, commit=False)
         return
-    assigned = (
-        select(ArchetypeAssignment.archetype)
-        .where(
-            ArchetypeAssignment.person_id == hr_fact.c.person_id,
-            ArchetypeAssignment.instrument_id == hr_fact.c.instrument_id,
-        )
-        .scalar_subquery()
-    )
+    hr_rollup.roomy(session)
     hr_rollup.analyse(session, ("archetype_assignment",))
+    f, a = hr_fact.c, ArchetypeAssignment.__table__.c
+    mine = and_(a.person_id == f.person_id, a.instrument_id == f.instrument_id)
+    # A join (UPDATE ... FROM) rather than a lookup per fact, and only the facts whose
+    # archetype changed: a refit keeps most people's keys (Hungarian matching).
     session.execute(
-        update(hr_fact).where(hr_fact.c.instrument_id == instrument.id).values(archetype=assigned)
+        update(hr_fact)
+        .where(f.instrument_id == instrument.id, mine, f.archetype.is_distinct_from(a.archetype))
+        .values(archetype=a.archetype)
+    )
+    session.execute(
+        update(hr_fact)
+        .where(f.instrument_id == instrument.id, f.archetype.is_not(None), ~exists().where(mine))
+        .values(archetype=None)
     )
     session.execute(
         delete(hr_slice_stats).where(
