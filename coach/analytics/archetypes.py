@@ -55,7 +55,7 @@ from coach.analytics.clustering import (
     stability,
 )
 from coach.analytics.model import ArchetypeModel, CandidateFit, FitQuality, Structure
-from coach.analytics.naming import match_labels, name_centroid, unique_names
+from coach.analytics.naming import distinct_names, match_labels, name_options
 from coach.analytics.prototypes import PROTOTYPE_Z, PoleName, prototype_model
 
 __all__ = [
@@ -96,9 +96,9 @@ def _keys_and_names(
     shape: bool,
     previous: ArchetypeModel | None,
 ) -> tuple[list[str], list[str], list[str]]:
-    generated = [name_centroid(c, scale_ids, scale_names, shape=shape) for c in centroids_z]
+    generated = [name_options(c, scale_ids, scale_names, shape=shape) for c in centroids_z]
     keys = [""] * len(generated)
-    names = [g[0] for g in generated]
+    names = [g[0][0] for g in generated]
     if (
         previous is not None
         and previous.kind != "prototypes"
@@ -112,11 +112,12 @@ def _keys_and_names(
             keys[new], names[new] = previous.keys[old], previous.names[old]
     used = {int(k[1:]) for k in (previous.keys if previous else ()) if k[1:].isdigit()}
     counter = max(used, default=0)
+    kept = [i for i, key in enumerate(keys) if key]  # matched to the earlier model's
     for i, key in enumerate(keys):
         if not key:
             counter += 1
             keys[i] = f"c{counter}"
-    return keys, unique_names(names), [g[1] for g in generated]
+    return keys, distinct_names(names, [g[0] for g in generated], kept), [g[1] for g in generated]
 
 
 def fit_archetypes(

@@ -1,14 +1,14 @@
 """Plain-language names for archetypes, and keeping them stable across refits.
 
 Pure module: standard library, numpy and scipy only. An archetype is a *description* of a
-region of the profile space ("rated above the organisation on Vision ..."), never a type a
-person is: names are built only from centroid dimensions at least half a standard
+region of the profile space ("self-scores above the organisation on Vision ..."), never a
+type a person is: names are built only from centroid dimensions at least half a standard
 deviation from the organisation (|z| >= 0.5), and say nothing about anything else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -60,6 +60,27 @@ def name_centroid(
     shape: bool = False,
 ) -> tuple[str, str]:
     """A short name and a one-sentence description of one centroid (z-space)."""
+    options, sentence = name_options(
+        centroid_z, scale_ids, scale_names, threshold=threshold, reference=reference, shape=shape
+    )
+    return options[0], sentence
+
+
+def name_options(
+    centroid_z: ArrayLike,
+    scale_ids: Sequence[str],
+    scale_names: Mapping[str, str] | None = None,
+    *,
+    threshold: float = NAME_THRESHOLD,
+    reference: str = "the organisation",
+    shape: bool = False,
+) -> tuple[list[str], str]:
+    """The names one centroid could take, best first, and its one-sentence description.
+
+    The first is the name (the richest phrase of at most MAX_NAME_WORDS words); the others,
+    up to two words longer, tell it apart from another archetype that would take the same
+    name (see :func:`distinct_names`).
+    """
     z = np.asarray(centroid_z, dtype=np.float64)
     if z.shape != (len(scale_ids),):
         raise ValueError("centroid and scale ids differ in length")
@@ -68,7 +89,7 @@ def name_centroid(
     hi = [i for i in order if z[i] >= threshold]
     lo = [i for i in order if z[i] <= -threshold]
     if not hi and not lo:
-        return BALANCED_NAME, f"Within half a standard deviation of {reference} on every scale."
+        return [BALANCED_NAME], f"Within half a standard deviation of {reference} on every scale."
 
     # Richest option first (top 1-2 strengths and the top weakness), then shorter ones,
     # the second term being whichever of strength 2 / weakness 1 is further from 0.
@@ -83,6 +104,7 @@ def name_centroid(
         options += [(lo[:0], lo[:2]), (lo[:0], lo[:1])]
     phrases = [_phrase([names[i] for i in h], [names[i] for i in w]) for h, w in options]
     name = next((p for p in phrases if _words(p) <= MAX_NAME_WORDS), phrases[-1])
+    longer = [p for p in phrases if p != name and _words(p) <= MAX_NAME_WORDS + 2]
 
     above = _join([names[i] for i in hi[:MAX_DESCRIBED]]) if hi else ""
     below = _join([names[i] for i in lo[:MAX_DESCRIBED]]) if lo else ""
@@ -97,17 +119,32 @@ def name_centroid(
         sentence = f"Self-scores above {reference} on {above}."
     else:
         sentence = f"Self-scores below {reference} on {below}."
-    return name, sentence
+    return [name, *dict.fromkeys(longer)], sentence
 
 
-def unique_names(names: Sequence[str]) -> list[str]:
-    """Names with repeats numbered ("Balanced profile", "Balanced profile 2")."""
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n} {seen[n]}")
-    return out
+def distinct_names(
+    names: Sequence[str], options: Sequence[Sequence[str]], kept: Collection[int] = ()
+) -> list[str]:
+    """Names told apart by their longer options where two archetypes would share one.
+
+    ``kept`` are positions whose names carry over from an earlier model and never change.
+    The others, in order (largest archetype first), keep their name when it is free and
+    otherwise take their first free option; when every option is taken the name is
+    numbered ("High vision 2").
+    """
+    taken = {names[i] for i in kept}
+    chosen = list(names)
+    for i, name in enumerate(names):
+        if i in kept:
+            continue
+        free = [n for n in (name, *options[i]) if n not in taken]
+        number = 2
+        while not free:
+            free = [f"{name} {number}"] if f"{name} {number}" not in taken else []
+            number += 1
+        chosen[i] = free[0]
+        taken.add(chosen[i])
+    return chosen
 
 
 def match_labels(

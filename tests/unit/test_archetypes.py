@@ -27,9 +27,10 @@ from coach.analytics.model import ArchetypeModel
 from coach.analytics.naming import (
     BALANCED_NAME,
     MAX_NAME_WORDS,
+    distinct_names,
     match_labels,
     name_centroid,
-    unique_names,
+    name_options,
 )
 
 D = 18
@@ -272,8 +273,13 @@ def test_balanced_profile_when_nothing_reaches_half_an_sd():
     assert name_centroid([0.49, -0.49, 0.0, 0.2], ["v", "e", "p", "c"], NAMES)[0] == BALANCED_NAME
 
 
-def test_duplicate_names_are_numbered():
-    assert unique_names(["A", "B", "A", "A"]) == ["A", "B", "A 2", "A 3"]
+def test_names_without_another_option_are_numbered():
+    assert distinct_names(["A", "B", "A", "A"], [["A"], ["B"], ["A"], ["A"]]) == [
+        "A",
+        "B",
+        "A 2",
+        "A 3",
+    ]
 
 
 def test_match_labels_maps_permuted_centroids_back_exactly():
@@ -326,3 +332,23 @@ def test_assignment_does_not_import_scikit_learn():
     code = "import sys, coach.analytics.assignment; print('sklearn' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_archetypes_that_would_share_a_name_are_told_apart_by_their_next_strength():
+    ids = ["v", "a", "d"]
+    names = {"v": "Vision", "a": "Attention to detail", "d": "Delegation and team coordination"}
+    plain = name_options([1.5, 0.1, 0.0], ids, names)[0]
+    careful = name_options([1.4, 0.7, 0.0], ids, names)[0]
+    delegating = name_options([1.2, 0.0, 0.8], ids, names)[0]
+    assert plain[0] == careful[0] == delegating[0] == "High vision"  # each alone is "High vision"
+    told_apart = distinct_names(["High vision"] * 3, [plain, careful, delegating])
+    assert told_apart == [
+        "High vision",  # the largest keeps the plain name
+        "High vision & attention to detail",
+        "High vision & delegation and team coordination",
+    ]
+
+
+def test_a_name_kept_from_the_earlier_model_never_changes_and_only_new_ones_are_numbered():
+    names = distinct_names(["High vision", "High vision"], [["High vision"], ["High vision"]], [1])
+    assert names == ["High vision 2", "High vision"]
