@@ -50,22 +50,6 @@ def _phrase(high: Sequence[str], low: Sequence[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def name_centroid(
-    centroid_z: ArrayLike,
-    scale_ids: Sequence[str],
-    scale_names: Mapping[str, str] | None = None,
-    *,
-    threshold: float = NAME_THRESHOLD,
-    reference: str = "the organisation",
-    shape: bool = False,
-) -> tuple[str, str]:
-    """A short name and a one-sentence description of one centroid (z-space)."""
-    options, sentence = name_options(
-        centroid_z, scale_ids, scale_names, threshold=threshold, reference=reference, shape=shape
-    )
-    return options[0], sentence
-
-
 def name_options(
     centroid_z: ArrayLike,
     scale_ids: Sequence[str],

@@ -133,9 +133,9 @@ def seed_demo(
                 members.append(_add(session, next(names), Role.MANAGER, None, team_unit, lead))
     demo_manager = managers[1]
     everyone = [p for p in managers + members if p is not demo_manager]
-    leanings = {p.id: _completed_assessment(session, p, instrument, rng) for p in everyone}
-    for person in everyone:
-        _closed_round(session, person, managers + members, instrument, leanings[person.id], rng)
+    assessed = [_completed_assessment(session, p, instrument, rng) for p in everyone]
+    for assessment, leaning in assessed:
+        _closed_round(session, assessment, managers + members, instrument, leaning, rng)
     session.flush()
     variance_pool.rebuild(session)
     hr_summary.rebuild_summaries(session, {instrument.id: instrument}, commit=False)
@@ -184,10 +184,11 @@ def _add(
 
 def _completed_assessment(
     session: Session, owner: User, instrument: Instrument, rng: random.Random
-) -> tuple[float, ...]:
+) -> tuple[Assessment, tuple[float, ...]]:
     """Answers drawn around a latent leaning, then scored exactly as a real submission.
 
-    Returns the leaning, so that colleagues' ratings can be drawn around the same person.
+    Returns the assessment and the leaning, so that colleagues' ratings can be drawn around
+    the same person.
     """
     shifts = _LEANINGS[rng.randrange(len(_LEANINGS))]
     assessment = Assessment(
@@ -198,7 +199,7 @@ def _completed_assessment(
         assessment.answers.append(Answer(item_id=item_id, value=value))
     session.flush()
     lock_and_score(session, assessment, instrument)
-    return shifts
+    return assessment, shifts
 
 
 def _answers(
@@ -229,7 +230,7 @@ def _answers(
 
 def _closed_round(
     session: Session,
-    subject: User,
+    assessment: Assessment,
     people: list[User],
     instrument: Instrument,
     shifts: tuple[float, ...],
@@ -238,9 +239,10 @@ def _closed_round(
     """A 360 round that closed three weeks ago, answered by the subject's colleagues.
 
     Colleagues see the person a little less extremely than the person does (shifts
-    shrunk), each with a bias of their own; peers and "other" raters notice less, so they
-    answer "not able to observe" more often. Stored as the import path stores answers.
+    shrunk), each with a bias of their own; peers notice less, so they answer "not able to
+    observe" more often. Stored as the import path stores answers.
     """
+    subject = assessment.owner
     peers = [p for p in people if p is not subject and p.manager is subject.manager]
     reports = [p for p in people if p.manager is subject]
     raters = [(RaterGroup.DIRECT_REPORT, p, 0.05) for p in reports[:6]]
@@ -250,7 +252,6 @@ def _closed_round(
     if len(raters) < 3:
         return
     closed = utcnow() - timedelta(days=21)
-    assessment = session.scalar(select(Assessment).where(Assessment.owner_id == subject.id))
     found = FeedbackRound(
         subject=subject,
         assessment=assessment,

@@ -29,7 +29,6 @@ from coach.analytics.naming import (
     MAX_NAME_WORDS,
     distinct_names,
     match_labels,
-    name_centroid,
     name_options,
 )
 
@@ -252,7 +251,8 @@ NAMES = {"v": "Vision", "e": "Empowering influence", "p": "Process-first", "c": 
 
 
 def test_name_and_description_from_dimensions_beyond_half_an_sd():
-    name, text = name_centroid([1.2, 0.6, -0.9, 0.4], ["v", "e", "p", "c"], NAMES)
+    options, text = name_options([1.2, 0.6, -0.9, 0.4], ["v", "e", "p", "c"], NAMES)
+    name = options[0]
     assert name == "High vision, low process-first"
     assert text == (
         "Self-scores above the organisation on Vision and Empowering influence, "
@@ -263,14 +263,15 @@ def test_name_and_description_from_dimensions_beyond_half_an_sd():
 
 def test_two_strengths_and_only_weaknesses():
     ids, names = ["a", "b", "c"], {"a": "Vision", "b": "Drive", "c": "Control"}
-    assert name_centroid([0.9, 0.8, 0.1], ids, names)[0] == "High vision & drive"
-    name, text = name_centroid([-0.9, -0.6, 0.1], ids, names)
-    assert name == "Low vision & drive"
+    assert name_options([0.9, 0.8, 0.1], ids, names)[0][0] == "High vision & drive"
+    options, text = name_options([-0.9, -0.6, 0.1], ids, names)
+    assert options[0] == "Low vision & drive"
     assert text == "Self-scores below the organisation on Vision and Drive."
 
 
 def test_balanced_profile_when_nothing_reaches_half_an_sd():
-    assert name_centroid([0.49, -0.49, 0.0, 0.2], ["v", "e", "p", "c"], NAMES)[0] == BALANCED_NAME
+    options, _ = name_options([0.49, -0.49, 0.0, 0.2], ["v", "e", "p", "c"], NAMES)
+    assert options == [BALANCED_NAME]
 
 
 def test_names_without_another_option_are_numbered():

@@ -35,7 +35,8 @@ def campaign_list() -> str | Response:
     """Campaigns so far, and a form to start one for a unit."""
     # Units down to departments, plus a deeper one asked for by the directory's link: a
     # select of every unit would be megabytes in a large organisation.
-    asked = directory.unit_by_public_id(db.session, request.values.get("unit", "")[:64])
+    asked_id = request.values.get("unit", "")[:64]
+    asked = directory.unit_by_public_id(db.session, asked_id) if asked_id else None
     form = CampaignForm(deadline=default_deadline().date(), unit=asked.public_id if asked else None)
     tree = directory.upper_units(db.session, CAMPAIGN_UNIT_DEPTH, also=asked)
     form.unit.choices = [
