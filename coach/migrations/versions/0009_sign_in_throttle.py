@@ -1,0 +1,24 @@
+"""(reserved: filled in by the change that needs it)
+
+Revision ID: 0009_sign_in_throttle
+Revises: 0008_pooled_variance
+Create Date: 2026-12-07 14:00:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = '0009_sign_in_throttle'
+down_revision = '0008_pooled_variance'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
