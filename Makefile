@@ -5,22 +5,33 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
-STAMP := $(VENV)/.installed
+# Two installs: what the app needs to run (make run), and that plus the test and security
+# tools (make test). The dev install also satisfies the runtime one, so it touches both stamps.
+STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := coach/static/vendor/chart.umd.js
 
 export FLASK_APP := coach
 
-.PHONY: run test security install vendor migrate seed serve lint clean
+.PHONY: run test security install install-dev vendor migrate seed serve lint clean
 
 run: install vendor migrate seed serve ## install, migrate, seed the demo, serve on 127.0.0.1:$(PORT)
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/pip install --quiet -e '.[postgres]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP) $(DEV_STAMP)
+
+install: $(STAMP) ## the app and the PostgreSQL driver, nothing else
+
+install-dev: $(DEV_STAMP) ## install plus the test, lint and security tools
 
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
@@ -42,19 +53,19 @@ serve: install
 	@echo "coach is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
-test: install vendor ## the whole suite, unit to browser
+test: install-dev vendor ## the whole suite, unit to browser
 	bash scripts/test-setup.sh
 	$(BIN)/ruff check .
 	$(MAKE) security
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-security: install vendor ## bandit and semgrep (local rules, offline), then wapiti3 against the app on 127.0.0.1
+security: install-dev vendor ## bandit and semgrep (local rules, offline), then wapiti3 against the app on 127.0.0.1
 	$(BIN)/bandit -r coach -ll -q
 	$(BIN)/semgrep scan --config .semgrep/coach.yml --metrics=off --disable-version-check --error --quiet coach
 	@echo "Findings silenced in the code, each with its reason:"; grep -rnE -B1 --include="*.py" --include="*.html" "nosec|nosemgrep" coach || echo "  none"
 	bash scripts/dynamic-scan.sh
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
