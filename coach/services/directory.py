@@ -17,6 +17,11 @@ from coach.services.accounts import AccountError, NewAccount, find_by_email, nor
 
 PATH_SEPARATOR = "/"
 MAX_UNIT_NAME = 200  # the org_unit.name column
+# A real organisation is a handful of levels deep. The limits keep one request from creating
+# thousands of nested units (each with a longer tree path than the last: quadratic in time
+# and disk), and keep every unit's tree path well inside its 1000-character column.
+MAX_UNIT_DEPTH = 10
+MAX_UNIT_PATH = 1000
 
 
 @dataclass
@@ -37,9 +42,14 @@ def split_path(path: str) -> list[str]:
 
 def unit_path_problem(path: str) -> str | None:
     """Why a unit path cannot be stored, or None."""
-    if not split_path(path):
+    if len(path) > MAX_UNIT_PATH:
+        return f"a unit path can have at most {MAX_UNIT_PATH} characters"
+    names = split_path(path)
+    if not names:
         return "the unit path is empty"
-    if any(len(name) > MAX_UNIT_NAME for name in split_path(path)):
+    if len(names) > MAX_UNIT_DEPTH:
+        return f"a unit path can have at most {MAX_UNIT_DEPTH} levels, this one has {len(names)}"
+    if any(len(name) > MAX_UNIT_NAME for name in names):
         return f"a unit name can have at most {MAX_UNIT_NAME} characters"
     return None
 
@@ -70,17 +80,25 @@ def ensure_unit(session: Session, path: str, known: dict[str, OrgUnit] | None = 
 def units_by_path(session: Session) -> dict[str, OrgUnit]:
     """Every unit keyed by its lower-cased full path."""
     units = list(session.scalars(select(OrgUnit)))
+    return {path.lower(): u for u, path in zip(units, _full_paths(units), strict=True)}
+
+
+def _full_paths(units: list[OrgUnit]) -> list[str]:
+    """Each unit's path from the top, each parent's path worked out once (no recursion)."""
     by_id = {u.id: u for u in units}
-
-    def path_of(unit: OrgUnit) -> str:
-        names = []
+    known: dict[int, str] = {}
+    for unit in units:
+        pending: list[OrgUnit] = []
         current: OrgUnit | None = unit
-        while current is not None:
-            names.append(current.name)
-            current = by_id.get(current.parent_id) if current.parent_id else None
-        return PATH_SEPARATOR.join(reversed(names))
-
-    return {path_of(u).lower(): u for u in units}
+        while current is not None and current.id not in known:
+            pending.append(current)
+            known[current.id] = ""  # claimed: a loop in the parents stops here
+            parent_id = current.parent_id
+            current = by_id.get(parent_id) if parent_id is not None else None
+        for item in reversed(pending):
+            above = known.get(item.parent_id) if item.parent_id is not None else None
+            known[item.id] = f"{above}{PATH_SEPARATOR}{item.name}" if above else item.name
+    return [known[u.id] for u in units]
 
 
 def unit_tree(session: Session) -> list[UnitNode]:
@@ -100,9 +118,23 @@ def unit_tree(session: Session) -> list[UnitNode]:
     for unit in units:
         parent = nodes.get(unit.parent_id) if unit.parent_id else None
         (parent.children if parent else roots).append(nodes[unit.id])
+    ordered = _depth_first(roots)
+    for node in reversed(ordered):  # children come after their parent: totals bubble up
+        node.total += node.own
+        if node.unit.parent_id in nodes and node.depth > 0:
+            nodes[node.unit.parent_id].total += node.total
+    return ordered
+
+
+def _depth_first(roots: list[UnitNode]) -> list[UnitNode]:
+    """The nodes in depth-first order with their depth, walked with a stack (any depth)."""
     ordered: list[UnitNode] = []
-    for root in roots:
-        _total(root, 0, ordered)
+    stack = [(root, 0) for root in reversed(roots)]
+    while stack:
+        node, depth = stack.pop()
+        node.depth = depth
+        ordered.append(node)
+        stack.extend((child, depth + 1) for child in reversed(node.children))
     return ordered
 
 
@@ -140,14 +172,12 @@ def upper_units(session: Session, depth: int, also: OrgUnit | None = None) -> li
     for node in sorted(nodes.values(), key=lambda n: n.unit.name.lower()):
         children.setdefault(node.unit.parent_id, []).append(node)
     ordered: list[UnitNode] = []
-
-    def visit(parent: int | None, level: int) -> None:
-        for node in children.get(parent, []):
-            node.depth = level
-            ordered.append(node)
-            visit(node.unit.id, level + 1)
-
-    visit(None, 0)
+    stack = [(node, 0) for node in reversed(children.get(None, []))]
+    while stack:
+        node, level = stack.pop()
+        node.depth = level
+        ordered.append(node)
+        stack.extend((child, level + 1) for child in reversed(children.get(node.unit.id, [])))
     return ordered
 
 
@@ -177,13 +207,6 @@ def _counted(session: Session, query: Any) -> dict[int, UnitNode]:
             if part in shown:
                 nodes[shown[part]].total += count
     return nodes
-
-
-def _total(node: UnitNode, depth: int, ordered: list[UnitNode]) -> int:
-    node.depth = depth
-    ordered.append(node)
-    node.total = node.own + sum(_total(child, depth + 1, ordered) for child in node.children)
-    return node.total
 
 
 def unit_by_public_id(session: Session, public_id: str) -> OrgUnit | None:

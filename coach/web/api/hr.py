@@ -25,29 +25,21 @@ def _require_hr() -> None:
 def hr_units() -> dict[str, Any]:
     """The unit tree with the number of active people in each unit and below it."""
     _require_hr()
-    nodes = directory.unit_tree(db.session)
-    by_id = {n.unit.id: n for n in nodes}
-
-    def node_json(node: directory.UnitNode) -> dict[str, Any]:
-        return {
+    nodes = directory.unit_tree(db.session)  # depth-first: a parent before its children
+    shown: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for node in nodes:
+        parent = shown.get(node.unit.parent_id or 0) if node.depth else None
+        shown[node.unit.id] = {
             "id": node.unit.public_id,
             "name": node.unit.name,
-            "path": "/".join(_names(node, by_id)),
+            "path": f"{parent['path']}/{node.unit.name}" if parent else node.unit.name,
             "people": node.own,
             "people_including_below": node.total,
-            "children": [node_json(child) for child in node.children],
+            "children": [],
         }
-
-    return {"units": [node_json(n) for n in nodes if n.depth == 0]}
-
-
-def _names(node: directory.UnitNode, by_id: dict[int, directory.UnitNode]) -> list[str]:
-    names = [node.unit.name]
-    parent_id = node.unit.parent_id
-    while parent_id is not None and parent_id in by_id:
-        names.append(by_id[parent_id].unit.name)
-        parent_id = by_id[parent_id].unit.parent_id
-    return list(reversed(names))
+        (parent["children"] if parent else roots).append(shown[node.unit.id])
+    return {"units": roots}
 
 
 @bp.get("/hr/people")

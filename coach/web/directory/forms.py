@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional
 
 from coach.models import Role
-from coach.web.validators import EmailAddress
+from coach.web.validators import EmailAddress, UnitPath
 
 ROLE_CHOICES = [
     SelectChoice(Role.MANAGER.value, "Manager"),
@@ -25,7 +25,7 @@ class PersonForm(FlaskForm):
         "Unit",
         description="The unit's path from the top, for example Brightwater/Operations/Logistics. "
         "Missing units are created.",
-        validators=[Optional(), Length(max=1000)],
+        validators=[Optional(), UnitPath()],
     )
     manager_email = EmailField(
         "Their manager's e-mail",
