@@ -67,6 +67,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(quality_command)
     app.cli.add_command(rebuild_hr_summaries)
     app.cli.add_command(export_org)
+    app.cli.add_command(unlock_account)
 
 
 @click.command("create-user")
@@ -225,7 +226,12 @@ def import_responses(instrument_id: str, csv_file: Path) -> None:
     instrument = instruments().get(instrument_id)
     if instrument is None:
         raise click.ClickException(f"No instrument {instrument_id!r}; see validate-questionnaires.")
-    summary = response_import.import_responses(db.session, instrument, csv_file.read_bytes())
+    summary = response_import.import_responses(
+        db.session,
+        instrument,
+        csv_file.read_bytes(),
+        min_group_n=current_app.config["COACH"].min_group_n,
+    )
     for line in summary.lines():
         click.echo(line, err=not summary.ok)
     if not summary.ok:
@@ -341,3 +347,15 @@ def export_org(outdir: Path, instrument_id: str | None) -> None:
     for name, rows in written.items():
         click.echo(f"  {outdir / name}: {rows} rows")
     click.echo(f"Exported in {time.perf_counter() - started:.1f} s (recorded in the audit log).")
+
+
+@click.command("unlock-account")
+@click.argument("email")
+@with_appcontext
+def unlock_account(email: str) -> None:
+    """End every wait that wrong passwords put on this account; recorded in the audit log."""
+    try:
+        cleared = accounts.unlock_account(db.session, None, email)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{accounts.normalise_email(email)} can sign in again at once ({cleared} cleared).")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
 from coach.models import Answer, Assessment, FeedbackRound, RoundState, User
+from coach.scoring.anonymity import anonymity_floor
 from coach.services import audit, hr_summary, variance_pool
 from coach.services.assessments import lock_and_score
 from coach.services.csv_files import Outcome, Problem, read_csv
@@ -135,9 +136,19 @@ def parse_responses_csv(
 
 
 def import_responses(
-    session: Session, instrument: Instrument, data: bytes, actor: User | None = None
+    session: Session,
+    instrument: Instrument,
+    data: bytes,
+    actor: User | None = None,
+    *,
+    min_group_n: int | None = None,
 ) -> ResponseImportSummary:
-    """Validate the whole file, then store every row in one transaction."""
+    """Validate the whole file, then store every row in one transaction.
+
+    Each imported round keeps the configured anonymity floor (never below the minimum), as
+    a round opened in the app does.
+    """
+    floor = anonymity_floor(min_group_n)
     people = {u.email: u for u in session.scalars(select(User))}
     rows, problems = parse_responses_csv(data, instrument, set(people))
     if problems:
@@ -152,7 +163,7 @@ def import_responses(
             rated[row.email].append(row)
     round_ids = []
     for email, ratings in rated.items():
-        round_ids.append(_stage_round(session, instrument, people[email], ratings))
+        round_ids.append(_stage_round(session, instrument, people[email], ratings, floor))
         summary.rounds += 1
         summary.responses += len(ratings)
     variance_pool.add_rounds(session, round_ids)
@@ -186,7 +197,11 @@ def _stage_assessment(
 
 
 def _stage_round(
-    session: Session, instrument: Instrument, subject: User, ratings: list[ResponseRow]
+    session: Session,
+    instrument: Instrument,
+    subject: User,
+    ratings: list[ResponseRow],
+    floor: int,
 ) -> int:
     moment = max(_moment(r.when) for r in ratings)
     found = FeedbackRound(
@@ -194,7 +209,7 @@ def _stage_round(
         instrument_id=instrument.id,
         instrument_version=instrument.version,
         state=RoundState.CLOSED.value,
-        min_group_n=3,
+        min_group_n=floor,
         deadline=moment,
         opened_at=moment,
         closed_at=moment,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -46,6 +46,7 @@ def import_responses() -> str:
             loaded[form.instrument.data],
             form.file.data.read(),
             current_user._get_current_object(),
+            min_group_n=current_app.config["COACH"].min_group_n,
         )
     chosen = loaded.get(form.instrument.data or "") or next(iter(loaded.values()))
     return render_template(
