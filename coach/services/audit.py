@@ -24,6 +24,8 @@ class Event(StrEnum):
     ACCOUNT_REACTIVATED = "account_reactivated"
     PEOPLE_IMPORTED = "people_imported"
     ROUND_CLOSED = "round_closed"
+    RATER_APPROVED = "rater_approved"
+    RATER_DECLINED = "rater_declined"
     EXPORT = "export"
     SHARED_REPORT_VIEWED = "shared_report_viewed"
     PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded"
