@@ -148,7 +148,7 @@ def prepare_targets(app: Any) -> Targets:
             raters = [
                 (f"Rater {n}", f"bench-rater-{n}@bench.example", groups[n % 3]) for n in range(9)
             ]
-            rounds.nominate(db.session, found, raters, "http://bench.invalid")
+            rounds.nominate(db.session, found, raters, "http://bench.invalid", trusted=True)
             rounds.open_round(db.session, found, "http://bench.invalid", 3)
             for n, invitation in enumerate(found.invitations):
                 answers = {item.id: 1 + (n + k) % 5 for k, item in enumerate(instrument.items)}
@@ -217,6 +217,7 @@ def prepare_submissions(app: Any, count: int, batch: int) -> list[str]:
                 found,
                 [(f"R {n}", e, "peer") for n, e in enumerate(emails)],
                 "http://bench.invalid",
+                trusted=True,
             )
             rounds.open_round(db.session, found, "http://bench.invalid", 3)
             for invitation in found.invitations:

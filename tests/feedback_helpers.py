@@ -18,7 +18,7 @@ def open_round_with(
     """Open a round for ``subject_email``; returns its id and each rater's link path by e-mail."""
     subject = db.session.scalar(select(User).where(User.email == subject_email))
     found = rounds.start_round(db.session, subject, default_instrument(), rounds.default_deadline())
-    rounds.nominate(db.session, found, raters, BASE)
+    rounds.nominate(db.session, found, raters, BASE, trusted=True)  # made-up raters
     rounds.open_round(db.session, found, BASE, 3)
     links = {
         m.to_address: m.link.removeprefix(BASE)

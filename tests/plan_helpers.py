@@ -65,7 +65,7 @@ def closed_round(
         db.session, subject, instrument, rounds.default_deadline(), assessment=latest
     )
     spec = {group: 3 for group in scores_by_group}
-    rounds.nominate(db.session, found, raters(spec), BASE)
+    rounds.nominate(db.session, found, raters(spec), BASE, trusted=True)  # made-up raters
     rounds.open_round(db.session, found, BASE, 3)
     for invitation in list(found.invitations):
         answers = item_answers(instrument, scores_by_group[invitation.relationship_], default)

@@ -36,6 +36,14 @@ class InvitationState(enum.StrEnum):
     REVOKED = "revoked"
 
 
+class Approval(enum.StrEnum):
+    """Someone outside the directory is invited only once the subject's manager or HR agrees."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
 class Campaign(db.Model):
     """Rounds that HR opened for every manager of a unit, with one deadline."""
 
@@ -94,6 +102,9 @@ class Invitation(db.Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminders_sent: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # None for people in the directory; an Approval value for an address outside it.
+    approval: Mapped[str | None] = mapped_column(String(20), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     round: Mapped[FeedbackRound] = relationship(back_populates="invitations")
     draft: Mapped[RaterDraft | None] = relationship(

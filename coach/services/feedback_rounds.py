@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -20,32 +19,24 @@ from coach.models import (
     User,
 )
 from coach.models._common import as_utc, utcnow
+from coach.models.feedback import Approval
 from coach.scoring.anonymity import RaterGroup, anonymity_floor
 from coach.services import audit, variance_pool
-from coach.services.accounts import is_valid_email, normalise_email
 from coach.services.invitations import invite
+from coach.services.nominations import (  # noqa: F401  (callers reach them through this module)
+    MAX_RATERS,
+    RELATIONSHIPS,
+    Proposal,
+    RoundError,
+    is_invitable,
+    nominate,
+    proposed_raters,
+    rater_list,
+    stage_nomination,
+    withdraw,
+)
 
-RELATIONSHIPS = {
-    "manager": RaterGroup.MANAGER,
-    "peer": RaterGroup.PEER,
-    "direct_report": RaterGroup.DIRECT_REPORT,
-    "other": RaterGroup.OTHER,
-}
 DEFAULT_DURATION = timedelta(days=14)
-MAX_RATERS = 60
-
-
-class RoundError(ValueError):
-    """A change the round cannot take; the message is for people."""
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """Someone the org chart suggests as a rater."""
-
-    name: str
-    email: str
-    relationship: str
 
 
 def subject_round(session: Session, subject: User, public_id: str) -> FeedbackRound | None:
@@ -124,101 +115,12 @@ def start_round(
     return found
 
 
-def proposed_raters(session: Session, subject: User, found: FeedbackRound) -> list[Proposal]:
-    """Their manager, their direct reports and the rest of their unit, not yet nominated."""
-    taken = {i.email for i in found.invitations} | {subject.email}
-    proposals: list[Proposal] = []
-    if subject.manager is not None and subject.manager.active:
-        proposals.append(Proposal(subject.manager.name, subject.manager.email, "manager"))
-    reports = session.scalars(
-        select(User).where(User.manager_id == subject.id, User.active.is_(True)).order_by(User.name)
-    )
-    proposals += [Proposal(p.name, p.email, "direct_report") for p in reports]
-    if subject.unit_id is not None:
-        unit_mates = session.scalars(
-            select(User)
-            .where(User.unit_id == subject.unit_id, User.active.is_(True))
-            .order_by(User.name)
-            .limit(MAX_RATERS)
-        )
-        listed = {p.email for p in proposals}
-        proposals += [
-            Proposal(p.name, p.email, "peer") for p in unit_mates if p.email not in listed
-        ]
-    return [p for p in proposals if p.email not in taken]
-
-
-def _check_nomination(found: FeedbackRound, name: str, email: str, relationship: str) -> str:
-    if found.state == RoundState.CLOSED.value:
-        raise RoundError("This round is closed.")
-    if relationship not in RELATIONSHIPS:
-        raise RoundError("Choose how this person works with you.")
-    if not name.strip():
-        raise RoundError("Enter the rater's name.")
-    address = normalise_email(email)
-    if not is_valid_email(address):
-        raise RoundError(f"{email.strip() or 'That'} is not a valid e-mail address.")
-    if address == found.subject.email:
-        raise RoundError("Your own view is your self-assessment; nominate other people.")
-    if any(i.email == address for i in found.invitations if i.state != InvitationState.REVOKED):
-        raise RoundError(f"{address} is already nominated.")
-    if len(found.invitations) >= MAX_RATERS:
-        raise RoundError(f"A round takes at most {MAX_RATERS} raters.")
-    return address
-
-
-def stage_nomination(
-    session: Session,
-    found: FeedbackRound,
-    name: str,
-    email: str,
-    relationship: str,
-    base_url: str,
-) -> Invitation:
-    """Add a rater (no commit); in an open round they are invited at once."""
-    address = _check_nomination(found, name, email, relationship)
-    invitation = Invitation(name=name.strip(), email=address, relationship_=relationship)
-    found.invitations.append(invitation)
-    session.flush()
-    if found.state == RoundState.OPEN.value:
-        invite(session, found, invitation, base_url, reminder=False)
-    return invitation
-
-
-def nominate(
-    session: Session, found: FeedbackRound, raters: list[tuple[str, str, str]], base_url: str
-) -> list[Invitation]:
-    """Add several raters at once, all or none."""
-    try:
-        added = [stage_nomination(session, found, *rater, base_url) for rater in raters]
-    except RoundError:
-        session.rollback()
-        raise
-    session.commit()
-    return added
-
-
-def withdraw(session: Session, found: FeedbackRound, invitation_public_id: str) -> None:
-    """Remove a rater from a draft, or revoke an unused invitation of an open round."""
-    invitation = next((i for i in found.invitations if i.public_id == invitation_public_id), None)
-    if invitation is None:
-        raise RoundError("That rater is not in this round.")
-    if found.state == RoundState.DRAFT.value:
-        found.invitations.remove(invitation)
-    elif invitation.state == InvitationState.INVITED.value:
-        invitation.state = InvitationState.REVOKED.value
-        invitation.draft = None
-    else:
-        raise RoundError("Only a rater who has not answered yet can be withdrawn.")
-    session.commit()
-
-
 def counts_by_relationship(found: FeedbackRound) -> dict[RaterGroup, int]:
-    """Nominated (not revoked) raters per group, for the anonymity warnings."""
+    """Raters per group who are or will be invited (not withdrawn, not waiting for approval)."""
     counted = Counter(
         RELATIONSHIPS[i.relationship_]
         for i in found.invitations
-        if i.state != InvitationState.REVOKED.value
+        if i.state != InvitationState.REVOKED.value and i.approval != Approval.PENDING.value
     )
     return {group: counted.get(group, 0) for group in RELATIONSHIPS.values()}
 
@@ -233,14 +135,18 @@ def stage_open(session: Session, found: FeedbackRound, base_url: str, floor: int
     """Open without committing (the caller's transaction decides)."""
     if found.state != RoundState.DRAFT.value:
         raise RoundError("This round is already open or closed.")
-    if not found.invitations:
-        raise RoundError("Nominate at least one rater first.")
+    ready = [i for i in found.invitations if is_invitable(i)]
+    if not ready:
+        raise RoundError(
+            "Nominate at least one rater who can be invited now: raters waiting for approval "
+            "are invited once approved."
+        )
     if as_utc(found.deadline) <= utcnow():
         raise RoundError("The deadline has passed: choose a later one.")
     found.state = RoundState.OPEN.value
     found.min_group_n = anonymity_floor(floor)
     found.opened_at = utcnow()
-    for invitation in found.invitations:
+    for invitation in ready:
         invite(session, found, invitation, base_url, reminder=False)
 
 
@@ -258,7 +164,7 @@ def change_deadline(session: Session, found: FeedbackRound, deadline: datetime) 
 
 
 def send_reminders(session: Session, found: FeedbackRound, base_url: str) -> int:
-    """Remind everyone who has not answered (the subject never learns who); returns how many."""
+    """Remind everyone invited who has not answered; the subject is never told who or how many."""
     if found.state != RoundState.OPEN.value:
         raise RoundError("Reminders go out only while the round is open.")
     waiting = [i for i in found.invitations if i.state == InvitationState.INVITED.value]

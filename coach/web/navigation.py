@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from coach.extensions import db
 from coach.models import Role
+from coach.services import rater_approvals
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class NavItem:
     sections: tuple[str, ...]  # blueprint names, or endpoints
     roles: tuple[Role, ...] = ()
     not_in: tuple[str, ...] = ()  # endpoints of the sections that belong to another link
+    only_if: Callable[[], bool] | None = None  # a further condition on the signed-in person
 
     @property
     def url(self) -> str:
@@ -38,10 +42,16 @@ class NavItem:
         )
 
 
+def _approves_raters() -> bool:
+    return rater_approvals.is_approver(db.session, current_user)
+
+
 CAMPAIGN_PAGES = ("hr.campaign_list", "hr.campaign")
+APPROVAL_PAGES = ("feedback.approvals",)
 ITEMS = (
     NavItem("Home", "main.home", ("main", "assess")),
-    NavItem("Feedback", "feedback.index", ("feedback",)),
+    NavItem("Feedback", "feedback.index", ("feedback",), not_in=APPROVAL_PAGES),
+    NavItem("Approvals", "feedback.approvals", APPROVAL_PAGES, only_if=_approves_raters),
     NavItem("Plan", "plans.index", ("plans",)),
     NavItem("People", "directory.index", ("directory",), (Role.HR, Role.ADMIN)),
     NavItem("Organisation", "hr.dashboard", ("hr",), (Role.HR, Role.ADMIN), CAMPAIGN_PAGES),
@@ -62,6 +72,8 @@ def register(app: Flask) -> None:
         items = [
             item
             for item in ITEMS
-            if item.endpoint in endpoints and (not item.roles or current_user.has_role(*item.roles))
+            if item.endpoint in endpoints
+            and (not item.roles or current_user.has_role(*item.roles))
+            and (item.only_if is None or item.only_if())
         ]
         return {"nav_items": items}

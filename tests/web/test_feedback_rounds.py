@@ -132,9 +132,9 @@ def test_reminders_go_only_to_raters_who_have_not_answered(app, auth):
     assert reminded == {"peer1@example.org", "peer2@example.org"}
     page = auth.client.get(f"/feedback/{round_id}").text
     assert "peer1@example.org" in page  # the list of nominees is the subject's own...
-    assert (
-        "answered" not in page.split("Raters")[1].split("</section>")[0].lower()
-    )  # ...without status
+    listed = page.split('<ul class="raters">')[1].split("</ul>")[0]
+    assert "answered" not in listed.lower()  # ...without status
+    assert listed.count(">Remove</button>") == 3  # and the same controls for everyone
 
 
 def test_a_round_with_manager_direct_reports_and_two_peers_never_shows_the_peers(app, auth):

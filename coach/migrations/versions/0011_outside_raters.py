@@ -1,4 +1,4 @@
-"""(reserved: filled in by the change that needs it)
+"""Raters outside the directory wait for approval by the subject's manager or HR
 
 Revision ID: 0011_outside_raters
 Revises: 0010_email_change
@@ -17,8 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('approval', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_invitation_approval'), ['approval'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_approval'))
+        batch_op.drop_column('decided_at')
+        batch_op.drop_column('approval')

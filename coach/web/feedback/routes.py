@@ -59,20 +59,17 @@ def start() -> Response:
     return _back(found)
 
 
-@bp.get("/<public_id>")
-@login_required
-def round_page(public_id: str) -> str:
-    """Nominate (draft), follow the response counts (open), or go to results (closed)."""
-    found = _mine(public_id)
+def _round_page(found: FeedbackRound, rater_form: RaterForm, status: int = 200) -> tuple[str, int]:
     floor = found.min_group_n or _settings().min_group_n
     nominated = rounds.counts_by_relationship(found)
-    return render_template(
+    page = render_template(
         "feedback/round.html",
         round=found,
         proposals=rounds.proposed_raters(db.session, current_user, found)
         if found.state != RoundState.CLOSED.value
         else [],
-        rater_form=RaterForm(),
+        listed=rounds.rater_list(found),
+        rater_form=rater_form,
         deadline_form=DeadlineForm(deadline=found.deadline.date()),
         warnings=nomination_warnings(nominated, floor),
         nominated=nominated,
@@ -80,42 +77,74 @@ def round_page(public_id: str) -> str:
         floor=floor,
         labels=RELATIONSHIP_LABELS,
     )
+    return page, status
+
+
+@bp.get("/<public_id>")
+@login_required
+def round_page(public_id: str) -> tuple[str, int]:
+    """Nominate (draft), follow the response counts (open), or go to results (closed)."""
+    return _round_page(_mine(public_id), RaterForm())
 
 
 @bp.post("/<public_id>/raters")
 @login_required
-def add_raters(public_id: str) -> Response:
-    """Add the ticked proposals, or one rater typed in by hand."""
+def add_raters(public_id: str) -> Response | tuple[str, int]:
+    """Add the ticked proposals, or one rater typed in by hand (errors shown by the field)."""
     found = _mine(public_id)
+    form = RaterForm()
     if request.form.get("source") == "proposals":
         picked = set(request.form.getlist("pick"))
         proposals = rounds.proposed_raters(db.session, current_user, found)
         raters = [(p.name, p.email, p.relationship) for p in proposals if p.email in picked]
     else:
-        form = RaterForm()
         if not form.validate():
-            for errors in form.errors.values():
-                flash(" ".join(errors), "error")
-            return _back(found)
+            return _round_page(found, form, 400)
         raters = [(form.name.data or "", form.email.data or "", form.relationship.data or "")]
     try:
         added = rounds.nominate(db.session, found, raters, _settings().base_url)
     except rounds.RoundError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Added {len(added)} rater{'' if len(added) == 1 else 's'}.", "success")
+        field = getattr(form, exc.field, None) if exc.field else None
+        if field is None or request.form.get("source") == "proposals":
+            flash(str(exc), "error")
+            return _back(found)
+        found = _mine(public_id)  # the failed nomination was rolled back
+        field.errors = [*field.errors, str(exc)]
+        return _round_page(found, form, 400)
+    waiting = sum(1 for i in added if i.approval is not None)
+    flash(_added_message(len(added), waiting), "success")
     return _back(found)
+
+
+def _added_message(added: int, waiting: int) -> str:
+    message = f"Added {added} rater{'' if added == 1 else 's'}."
+    if waiting:
+        message += (
+            f" {waiting} of them {'is' if waiting == 1 else 'are'} not in the directory, so your "
+            "manager or HR must approve them before any invitation is sent."
+        )
+    return message
 
 
 @bp.post("/<public_id>/raters/<invitation_id>/withdraw")
 @login_required
 def withdraw(public_id: str, invitation_id: str) -> Response:
-    """Take a rater off the list (or revoke an unused link)."""
+    """Take a rater off the list, or withdraw their invitation: the same for every rater."""
     found = _mine(public_id)
+    draft = found.state == RoundState.DRAFT.value
     try:
-        rounds.withdraw(db.session, found, invitation_id)
+        removed = rounds.withdraw(db.session, found, invitation_id)
     except rounds.RoundError as exc:
         flash(str(exc), "error")
+    else:
+        flash(
+            f"{removed.name} is off the list."
+            if draft
+            else f"{removed.name}'s invitation is withdrawn and their link no longer works. "
+            "Any answers already given stay in the round: answers are never linked to the "
+            "people who gave them.",
+            "success",
+        )
     return _back(found)
 
 
@@ -153,19 +182,14 @@ def open_round(public_id: str) -> Response:
 @bp.post("/<public_id>/remind")
 @login_required
 def remind(public_id: str) -> Response:
-    """Remind whoever has not answered yet."""
+    """Remind whoever has not answered yet, without saying who or how many."""
     found = _mine(public_id)
     try:
-        sent = rounds.send_reminders(db.session, found, _settings().base_url)
+        rounds.send_reminders(db.session, found, _settings().base_url)
     except rounds.RoundError as exc:
         flash(str(exc), "error")
-    else:
-        flash(
-            "Reminders are on their way to everyone who has not answered yet."
-            if sent
-            else "Everyone has answered: no reminder needed.",
-            "success",
-        )
+    else:  # the same words however many are reminded: the page never says who answered
+        flash("Reminders are sent to every rater who has not answered yet.", "success")
     return _back(found)
 
 
@@ -194,3 +218,6 @@ def report(public_id: str) -> str | Response:
     return render_template(
         "feedback/report.html", report=round_report(db.session, found, instrument)
     )
+
+
+from coach.web.feedback import approvals as _approvals  # noqa: E402,F401  (its routes join bp)
