@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +13,7 @@ from coach.config import Settings, flask_config
 
 def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; refuses to start when an instrument file is invalid."""
+    os.umask(0o077)  # what the app and its commands create (database, keys) is private
     settings = Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_dir))
     app.config.from_mapping(flask_config(settings))

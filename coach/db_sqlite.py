@@ -40,7 +40,9 @@ at checkout. :func:`begin_immediate` is a no-op there.
 
 from __future__ import annotations
 
+import logging
 import re
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -60,6 +62,25 @@ def register(app: Flask) -> None:
     for engine in engines:
         if engine.dialect.name == "sqlite":
             install(engine)
+            make_private(engine)
+
+
+def make_private(engine: Engine) -> None:
+    """Owner-only (0600) database, -wal and -shm files, also where an older run left 0644.
+
+    The files hold password hashes, session tokens and unsent feedback. New files are
+    private through the umask the app factory sets; this tightens files made before it.
+    """
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = Path(database + suffix)
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError as exc:  # someone else's file: say so, and start anyway
+            logging.getLogger(__name__).warning("could not make %s private: %s", path, exc)
 
 
 def install(engine: Engine) -> None:
