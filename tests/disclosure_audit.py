@@ -87,14 +87,17 @@ def determined(shown: Sequence[Weights], secrets: Mapping[Hashable, Weights]) ->
             out[index[unknown]] += coefficient
         return out
 
-    rows = [row(w) for w in shown]
-    if not rows:
-        return [name for name, w in secrets.items() if not any(w.values())]
-    matrix = np.asarray(rows, dtype=float)
-    rank = np.linalg.matrix_rank(matrix)
-    found = []
-    for name, weights in secrets.items():
-        stacked = np.vstack([matrix, np.asarray(row(weights), dtype=float)])
-        if np.linalg.matrix_rank(stacked) == rank:
-            found.append(name)
-    return found
+    if not secrets:
+        return []
+    wanted = np.asarray([row(w) for w in secrets.values()], dtype=float)
+    if not shown:
+        basis = np.zeros((0, len(unknowns)))
+    else:
+        # An orthonormal basis of the row space; a secret is determined exactly when its
+        # projection onto that space gives it back (the rank test, for all secrets at once).
+        _u, singular, vt = np.linalg.svd(np.asarray([row(w) for w in shown], dtype=float))
+        tolerance = max(singular.max(initial=0.0) * max(vt.shape) * 1e-10, 1e-12)
+        basis = vt[: int(np.sum(singular > tolerance))]
+    residual = wanted - wanted @ basis.T @ basis
+    names = list(secrets)
+    return [names[k] for k in range(len(names)) if np.linalg.norm(residual[k]) < 1e-7]

@@ -1,11 +1,11 @@
 """One 360 round's report figures: group means, bands, agreement, gaps, items, comments.
 
 Pure module: standard library only. Each rater is scored with ``score_scales`` first and
-only then averaged (METHODS.md "Multi-rater aggregation"), so the 2/3 rule and item keying
-are the same for one person and for a group. Visibility comes from ``anonymity``: decided
-once per round on the rater counts, then narrowed on each scale (and each item) to the
-raters who actually answered it, re-running the differencing check there. Suppressed
-figures are absent from the result, never zero.
+only then averaged, so the 2/3 rule and item keying are the same for one person and for a
+group. Visibility comes from ``anonymity``: decided once per round on the rater counts, then
+narrowed on each scale by ``disclosure`` to the raters who have a score on it; an item figure
+stands on exactly the raters of its scale figure or is not shown. Suppressed figures are
+absent from the result, never zero; means are rounded to the precision the report shows.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from coach.scoring.anonymity import (
     RaterGroup,
     Visibility,
     anonymity_floor,
-    shown_for_counts,
     visible_groups,
 )
+from coach.scoring.disclosure import ScaleDisclosure, disclose_scale, shown_value
 from coach.scoring.scales import Answers, ScaleScore, check_answer, score_scales
 from coach.scoring.uncertainty import (
     Gap,
@@ -48,7 +48,10 @@ MswLookup = Callable[[MswKey, str], float | None]
 
 @dataclass(frozen=True)
 class FigureScore:
-    """One shown figure on one scale: mean of its raters' scale scores, n, band, agreement."""
+    """One shown figure on one scale: mean of its raters' scale scores, n, band, agreement.
+
+    ``mean`` and the band are rounded to the precision the report shows.
+    """
 
     figure: Figure
     mean: float
@@ -82,7 +85,7 @@ class ScaleResult:
 
 @dataclass(frozen=True)
 class ItemFigure:
-    """Mean raw answer (as the item is worded, not keyed) of one shown figure on one item."""
+    """Mean raw answer (as worded, not keyed, rounded as shown) of one figure on one item."""
 
     figure: Figure
     mean: float
@@ -91,12 +94,13 @@ class ItemFigure:
 
 @dataclass(frozen=True)
 class ItemResult:
-    """One item: the self answer as given and the figures that may be shown on it."""
+    """One item: the self answer, the figures shown on it, and why its scale's others are not."""
 
     item_id: str
     scale_id: str
     self_answer: int | None
     figures: tuple[ItemFigure, ...]
+    notes: tuple[str, ...] = ()
 
     def figure(self, key: FigureKey) -> ItemFigure | None:
         """The figure with this key on this item, None when it is not shown here."""
@@ -173,12 +177,28 @@ def aggregate_round(
     visibility = visible_groups(counts, floor)
     self_scales = score_scales(instrument, self_answers) if self_answers is not None else {}
     lookup = msw_lookup or (lambda _key, _scale: None)
+    groups = [r.group for r in raters]
+    decisions = {
+        s.id: disclose_scale(
+            visibility,
+            s.id,
+            groups,
+            [r.scales[s.id].score is not None for r in raters],
+            {
+                i.id: [
+                    check_answer(instrument, i.id, r.answers.get(i.id)) is not None for r in raters
+                ]
+                for i in instrument.items_of(s.id)
+            },
+        )
+        for s in instrument.scales
+    }
     scales = {
-        s.id: _scale_result(instrument, s.id, self_scales, raters, visibility, lookup)
+        s.id: _scale_result(instrument, decisions[s.id], self_scales, raters, lookup)
         for s in instrument.scales
     }
     items = {
-        i.id: _item_result(instrument, i, self_answers, raters, visibility, scales[i.scale])
+        i.id: _item_result(instrument, i, self_answers, raters, decisions[i.scale])
         for i in instrument.items
     }
     return RoundResult(visibility, scales, items)
@@ -210,24 +230,21 @@ def visible_comments(
 
 def _scale_result(
     instrument: Instrument,
-    scale_id: str,
+    decision: ScaleDisclosure,
     self_scales: Mapping[str, ScaleScore],
     raters: Sequence[_Rater],
-    visibility: Visibility,
     lookup: MswLookup,
 ) -> ScaleResult:
-    """One scale's shown figures, narrowed to the raters who have a score on it."""
-    scores: dict[RaterGroup, list[float]] = {}
-    for rater in raters:
-        value = rater.scales[scale_id].score
-        if value is not None:
-            scores.setdefault(rater.group, []).append(value)
-    counts = {g: len(v) for g, v in scores.items()}
-    shown, notes = shown_for_counts(
-        visibility.figures, counts, visibility.floor, where=" on this scale"
-    )
+    """One scale's shown figures, each over exactly the raters the disclosure decided."""
+    scale_id = decision.scale_id
+
+    def scores(members: Iterable[int]) -> list[float]:
+        return [raters[r].scales[scale_id].score or 0.0 for r in members]
+
+    shown = decision.shown
     figures = tuple(
-        _figure_score(instrument, scale_id, f, _pool(scores, f.groups), lookup) for f in shown
+        _figure_score(instrument, scale_id, f, scores(decision.members[f.key]), lookup)
+        for f in shown
     )
     self_score = self_scales[scale_id].score if scale_id in self_scales else None
     all_others = next((f for f in shown if f.key is FigureKey.ALL_OTHERS), None)
@@ -235,8 +252,10 @@ def _scale_result(
     gap = None
     if self_score is not None and basis:
         groups = frozenset(g for f in basis for g in f.groups)
-        mean, se = _mean_and_se(instrument, scale_id, groups, _pool(scores, groups), lookup)
+        pooled = sorted({r for f in basis for r in decision.members[f.key]})
+        mean, se = _mean_and_se(instrument, scale_id, groups, scores(pooled), lookup)
         gap = self_other_gap(self_score, mean, se, instrument)
+    notes = decision.notes
     return ScaleResult(scale_id, self_score, figures, gap, basis if gap is not None else (), notes)
 
 
@@ -245,26 +264,20 @@ def _item_result(
     item: Item,
     self_answers: Answers | None,
     raters: Sequence[_Rater],
-    visibility: Visibility,
-    scale: ScaleResult,
+    decision: ScaleDisclosure,
 ) -> ItemResult:
-    """One item's figures: only those shown on its scale, re-checked on the item's counts."""
-    answers: dict[RaterGroup, list[float]] = {}
-    for rater in raters:
-        raw = check_answer(instrument, item.id, rater.answers.get(item.id))
-        if raw is not None:
-            answers.setdefault(rater.group, []).append(float(raw))
-    counts = {g: len(v) for g, v in answers.items()}
-    # Starting from the scale's figures means an item can never show a figure its scale
-    # hides; the re-check covers raters who skipped this one item.
-    allowed = [f.figure for f in scale.figures]
-    shown, _notes = shown_for_counts(allowed, counts, visibility.floor)
+    """One item's figures: its scale's figures that every one of their raters answered."""
+    disclosed = decision.items[item.id]
     figures = []
-    for figure in shown:
-        values = _pool(answers, figure.groups)
-        figures.append(ItemFigure(figure, math.fsum(values) / len(values), len(values)))
+    for figure in disclosed.shown:
+        values = [
+            float(check_answer(instrument, item.id, raters[r].answers.get(item.id)) or 0)
+            for r in decision.members[figure.key]
+        ]
+        mean = shown_value(math.fsum(values) / len(values))
+        figures.append(ItemFigure(figure, mean, len(values)))
     own = check_answer(instrument, item.id, (self_answers or {}).get(item.id))
-    return ItemResult(item.id, item.scale, own, tuple(figures))
+    return ItemResult(item.id, item.scale, own, tuple(figures), disclosed.notes)
 
 
 def _figure_score(
@@ -279,7 +292,14 @@ def _figure_score(
     low, high = band(mean, se, instrument)
     agreement = r_wg(values, len(instrument.valid_values))
     return FigureScore(
-        figure, mean, len(values), se, low, high, agreement, raters_disagree(agreement)
+        figure,
+        shown_value(mean),
+        len(values),
+        se,
+        shown_value(low),
+        shown_value(high),
+        agreement,
+        raters_disagree(agreement),
     )
 
 
@@ -296,10 +316,3 @@ def _mean_and_se(
     msw = lookup(key, scale_id)
     se = standard_error(default_msw(instrument) if msw is None else msw, len(values))
     return math.fsum(values) / len(values), se
-
-
-def _pool(
-    values: Mapping[RaterGroup, Sequence[float]], groups: Iterable[RaterGroup]
-) -> list[float]:
-    """The values of every rater in these groups (self is never in a figure's groups)."""
-    return [v for g in groups if g is not RaterGroup.SELF for v in values.get(g, ())]
