@@ -57,7 +57,10 @@ EMAILS = {
 EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     #                                  anon rater owner other  hr  admin
     "main.home":                       (302, 302, 200, 200, 200, 200),
-    "main.health":                     (200, 200, 200, 200, 200, 200),
+    # operations: probes for the load balancer; metrics are only for the operator's token
+    "health.healthz":                  (200, 200, 200, 200, 200, 200),
+    "health.readyz":                   (200, 200, 200, 200, 200, 200),
+    "metrics.metrics":                 (404, 404, 404, 404, 404, 404),
     # signing in and out, account links, my account
     "auth.sign_in":                    (200, 200, 302, 302, 302, 302),
     "auth.sign_out":                   (302, 302, 302, 302, 302, 302),
@@ -81,13 +84,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "feedback.index":                  (302, 302, 200, 200, 200, 200),
     "feedback.start":                  (302, 302, 302, 302, 302, 302),
     "feedback.round_page":             (302, 302, 200, 404, 404, 404),
-    "feedback.add_raters":             (302, 302, 302, 404, 404, 404),
+    "feedback.add_raters":             (302, 302, 400, 404, 404, 404),  # empty form: errors
     "feedback.withdraw":               (302, 302, 302, 404, 404, 404),
     "feedback.deadline":               (302, 302, 302, 404, 404, 404),
     "feedback.open_round":             (302, 302, 302, 404, 404, 404),
     "feedback.remind":                 (302, 302, 302, 404, 404, 404),
     "feedback.close":                  (302, 302, 302, 404, 404, 404),
     "feedback.report":                 (302, 302, 302, 404, 404, 404),
+    # outside raters: their approvers decide; nothing is pending in this world, hence 404
+    "feedback.approvals":              (302, 302, 200, 200, 200, 200),
+    "feedback.approve_rater":          (302, 302, 404, 404, 404, 404),
+    "feedback.decline_rater":          (302, 302, 404, 404, 404, 404),
     # the rater's path: only the browser that holds the link
     "rate.arrive":                     (302, 302, 302, 302, 302, 302),
     "rate.welcome":                    (404, 200, 404, 404, 404, 404),
@@ -131,6 +138,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin.index":                     (302, 302, 403, 403, 403, 200),
     "admin.outbox":                    (302, 302, 403, 403, 403, 200),
     "admin.audit_log":                 (302, 302, 403, 403, 403, 200),
+    "admin.unlock_account":            (302, 302, 403, 403, 403, 200),
     # the JSON API
     "api.openapi":                     (200, 200, 200, 200, 200, 200),
     "api.list_instruments":            (401, 401, 200, 200, 200, 200),
