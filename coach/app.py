@@ -24,6 +24,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
     from coach.mail_setup import register_mail
+    from coach.proxies import register as trust_proxies
     from coach.web import navigation, register_blueprints
 
     compression.register(app)  # first registered, so it runs after every other hook
@@ -36,4 +37,5 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.register(app)
     assets.register(app)
     register_mail(app)
+    trust_proxies(app)  # forwarded headers only from COACH_TRUSTED_PROXIES (none by default)
     return app

@@ -67,6 +67,8 @@ class Settings:
     redis_url: str
     idle_minutes: int
     absolute_hours: int
+    trusted_proxy_count: int
+    trusted_proxies: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -90,6 +92,8 @@ class Settings:
             redis_url=env.get("COACH_REDIS_URL", ""),
             idle_minutes=int(env.get("COACH_IDLE_MINUTES") or 30),
             absolute_hours=int(env.get("COACH_ABSOLUTE_HOURS") or 12),
+            trusted_proxy_count=max(0, int(env.get("COACH_TRUSTED_PROXY_COUNT") or 0)),
+            trusted_proxies=env.get("COACH_TRUSTED_PROXIES") or "127.0.0.1, ::1",
         )
 
 

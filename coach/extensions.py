@@ -1,13 +1,14 @@
 """Extension instances only; ``create_app`` binds them to an application."""
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from coach.client_address import client_source
 
 # Named constraints so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -30,5 +31,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Storage comes from config.py: Redis when COACH_REDIS_URL is set, otherwise the database
-# (coach/ratelimit_storage.py); either way every worker counts the same attempts.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# (coach/ratelimit_storage.py); either way every worker counts the same attempts, per client
+# address (IPv6 per /64: coach/client_address.py).
+limiter = Limiter(key_func=client_source, default_limits=[])

@@ -2,7 +2,8 @@
 
 Flask-Limiter keeps its counters here when no Redis is configured (COACH_REDIS_URL), so
 limits count attempts across all gunicorn workers, never per process. Fixed windows only:
-one upsert per hit, atomic on SQLite and PostgreSQL alike.
+one upsert per hit, atomic on SQLite and PostgreSQL alike. Counters whose window ended are
+deleted at most once a minute per worker, so the table holds only live windows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 SCHEME = "coachdb"
+PURGE_EVERY = 60.0  # seconds between two sweeps of ended windows, per storage instance
 
 _INCREMENT = text(
     "INSERT INTO rate_limit_counter (key, count, expires_at) VALUES (:key, :amount, :expires) "
@@ -37,15 +39,28 @@ class DatabaseStorage(Storage):
     ) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self._engine = create_engine(str(options["database_url"]), pool_pre_ping=True)
+        self._next_purge = 0.0
 
     @property
     def base_exceptions(self) -> type[Exception]:
         """Errors that mean the store is unavailable."""
         return SQLAlchemyError
 
+    def purge_expired(self) -> int:
+        """Delete every counter whose window has ended; the number deleted."""
+        self._next_purge = time.time() + PURGE_EVERY
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                text("DELETE FROM rate_limit_counter WHERE expires_at <= :now"),
+                {"now": time.time()},
+            )
+        return int(result.rowcount or 0)
+
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count a hit in the current window, starting a new window when the old one ended."""
         now = time.time()
+        if now >= self._next_purge:
+            self.purge_expired()  # its own short transaction, before this hit's upsert
         with self._engine.begin() as conn:
             count = conn.execute(
                 _INCREMENT, {"key": key, "amount": amount, "expires": now + expiry, "now": now}

@@ -33,3 +33,20 @@ class RateLimitCounter(db.Model):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[float] = mapped_column(index=True)
+
+
+class SignInThrottle(db.Model):
+    """Failed password checks of one kind of key, and until when that key must wait.
+
+    ``key`` is ``pair:<account>:<source>`` (one e-mail address from one client) or
+    ``source:<source>`` (one client, whatever address it tries); ``account`` is a hash of the
+    e-mail address tried, known or not, so that a whole account's rows can be cleared.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    account: Mapped[str | None] = mapped_column(String(64), index=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

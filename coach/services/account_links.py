@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from coach import mail
@@ -13,7 +13,8 @@ from coach.models import AccountToken, TokenPurpose, User
 from coach.models._common import as_utc, utcnow
 from coach.models.user import new_session_token
 from coach.services import audit
-from coach.services.accounts import AccountError, find_by_email
+from coach.services import sign_in_throttle as throttle
+from coach.services.accounts import AccountError, find_by_email, normalise_email
 from coach.services.links import new_token, token_hash
 from coach.services.passwords import hash_password, password_problem
 
@@ -29,18 +30,14 @@ class LinkError(AccountError):
 
 
 def stage_link(session: Session, user: User, purpose: TokenPurpose, base_url: str) -> str:
-    """Create a token for ``user`` and queue the e-mail carrying its link (no commit)."""
+    """Create a token for ``user`` and queue the e-mail carrying its link (no commit).
+
+    A new activation link replaces the earlier ones (HR re-sends it). A new reset link does
+    not: anyone may ask for one, and that must not cancel the link the owner is about to use.
+    """
     raw = new_token()
-    session.execute(  # an earlier unused link of the same kind stops working
-        update(AccountToken)
-        .where(
-            AccountToken.user_id == user.id,
-            AccountToken.purpose == purpose.value,
-            AccountToken.used_at.is_(None),
-        )
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    if purpose is TokenPurpose.ACTIVATION:
+        _void_unused(session, user, purpose)
     session.add(
         AccountToken(
             user_id=user.id,
@@ -53,6 +50,20 @@ def stage_link(session: Session, user: User, purpose: TokenPurpose, base_url: st
     subject, body = _message(user, purpose, link)
     mail.enqueue(session, kind=purpose.value, to=user.email, subject=subject, body=body, link=link)
     return link
+
+
+def _void_unused(session: Session, user: User, purpose: TokenPurpose) -> None:
+    """Every unused link of this kind for ``user`` stops working (no commit)."""
+    session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose.value,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _message(user: User, purpose: TokenPurpose, link: str) -> tuple[str, str]:
@@ -80,12 +91,33 @@ def send_activation(session: Session, user: User, base_url: str) -> None:
     session.commit()
 
 
-def request_reset(session: Session, email: str, base_url: str) -> None:
-    """Queue a reset link when an active account has this address; silent otherwise."""
+RESETS_PER_HOUR = 3  # reset links sent to one account in an hour; more are dropped silently
+
+
+def request_reset(session: Session, email: str, base_url: str, ip: str = "") -> None:
+    """Queue a reset link when an active account has this address and few were sent lately.
+
+    Known and unknown addresses take the same path: the same look-ups, an audit row and a
+    commit for both; only the link and its message are added for a real account, inside the
+    same transaction, so the time taken does not tell whether the account exists.
+    """
     user = find_by_email(session, email)
-    if user is not None and user.active:
+    owner = user.id if user is not None and user.active else None
+    recent = session.scalar(
+        select(func.count())
+        .select_from(AccountToken)
+        .where(
+            AccountToken.user_id == (owner if owner is not None else -1),
+            AccountToken.purpose == TokenPurpose.RESET.value,
+            AccountToken.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    audit.record(
+        session, audit.Event.PASSWORD_RESET_REQUESTED, None, normalise_email(email), ip=ip
+    )
+    if user is not None and owner is not None and (recent or 0) < RESETS_PER_HOUR:
         stage_link(session, user, TokenPurpose.RESET, base_url)
-        session.commit()
+    session.commit()
 
 
 @dataclass(frozen=True)
@@ -107,7 +139,7 @@ def check_link(session: Session, raw: str, purpose: TokenPurpose) -> ValidLink:
     if token is None:
         raise LinkError("This link is not valid. Check that it was copied whole.")
     if token.used_at is not None:
-        raise LinkError("This link has already been used or was replaced by a newer one.")
+        raise LinkError("This link has already been used or was replaced.")
     if as_utc(token.expires_at) <= utcnow():
         raise LinkError("This link has expired.")
     if not token.user.active:
@@ -128,9 +160,13 @@ def use_link(session: Session, raw: str, purpose: TokenPurpose, password: str) -
     )
     if used.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise LinkError("This link has already been used or was replaced by a newer one.")
+        raise LinkError("This link has already been used or was replaced.")
+    _void_unused(session, link.user, TokenPurpose.RESET)  # using one link voids the rest
+    _void_unused(session, link.user, purpose)
     link.user.password_hash = hash_password(password)
     link.user.session_token = new_session_token()
+    # The owner proved they hold the mailbox: every wait on their address ends.
+    throttle.clear_account(session, link.user.email)
     audit.record(
         session, audit.Event.PASSWORD_SET_BY_LINK, link.user, link.user.email, purpose.value
     )

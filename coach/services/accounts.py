@@ -9,10 +9,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coach.client_address import source_key
 from coach.models import OrgUnit, Role, User
-from coach.models._common import as_utc, utcnow
 from coach.models.user import new_session_token
 from coach.services import audit
+from coach.services import sign_in_throttle as throttle
 from coach.services.passwords import hash_password, password_problem, verify_password
 
 
@@ -83,48 +84,89 @@ def create_user(session: Session, new: NewAccount) -> User:
     return user
 
 
-MAX_FAILED_SIGN_INS = 10
-LOCKOUT = timedelta(minutes=15)
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the person, or nobody and how long to wait (if at all)."""
+
+    user: User | None
+    wait: timedelta | None = None
 
 
-def authenticate(session: Session, email: str, password: str, ip: str = "") -> User | None:
-    """The active person with these credentials, or None (never says which part was wrong).
+def wait_message(wait: timedelta) -> str:
+    """What a person is told while wrong passwords make them wait."""
+    count = throttle.minutes(wait)
+    return (
+        "Too many wrong passwords were tried for this address from your network. Please try "
+        f"again in {count} minute{'s' if count != 1 else ''}, or ask for a reset link."
+    )
 
-    Every attempt is audited; ten failures in a row lock the account for fifteen minutes,
-    whatever address they come from, and the answer stays the same generic one.
+
+def authenticate(session: Session, email: str, password: str, ip: str = "") -> SignIn:
+    """The active person with these credentials, or nobody (never says which part was wrong).
+
+    Every attempt is audited. Wrong passwords slow further tries for this address from this
+    client, and from this client overall (services/sign_in_throttle.py); an attempt made
+    while waiting is refused unchecked and uncounted, whether or not the account exists.
     """
+    source = source_key(ip)
+    target = normalise_email(email)[:300]
+    if (wait := throttle.remaining_wait(session, email, source)) is not None:
+        audit.record(session, audit.Event.SIGN_IN_FAILED, None, target, "waiting", ip=ip)
+        session.commit()
+        return SignIn(None, wait)
     user = find_by_email(session, email)
     matches = verify_password(user.password_hash if user else None, password)
-    locked = (
-        user is not None and user.locked_until is not None and as_utc(user.locked_until) > utcnow()
-    )
-    if user is not None and matches and user.active and not locked:
-        user.failed_sign_ins = 0
-        user.locked_until = None
+    if user is not None and matches and user.active:
+        throttle.record_success(session, email, source)
         audit.record(session, audit.Event.SIGN_IN, user, user.email, ip=ip)
         session.commit()
-        return user
-    if user is not None and not matches:
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-            user.locked_until = utcnow() + LOCKOUT
-            user.failed_sign_ins = 0
-            audit.record(session, audit.Event.ACCOUNT_LOCKED, None, user.email, ip=ip)
-    audit.record(session, audit.Event.SIGN_IN_FAILED, None, normalise_email(email)[:300], ip=ip)
+        return SignIn(user)
+    _count_wrong_password(session, email, ip, audit.Event.SIGN_IN_FAILED)
     session.commit()
-    return None
+    return SignIn(None)
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """Replace a password after checking the current one; signs out every other session."""
+def _count_wrong_password(session: Session, email: str, ip: str, event: audit.Event) -> None:
+    """Audit a wrong password and count it; a wait that starts is audited too (no commit)."""
+    target = normalise_email(email)[:300]
+    audit.record(session, event, None, target, ip=ip)
+    started = throttle.record_failure(session, email, source_key(ip))
+    if started is not None:
+        detail = f"waits {throttle.minutes(started)} min"
+        audit.record(session, audit.Event.SIGN_IN_THROTTLED, None, target, detail, ip=ip)
+
+
+def change_password(session: Session, user: User, current: str, new: str, ip: str = "") -> None:
+    """Replace a password after checking the current one; signs out every other session.
+
+    A wrong current password counts like a wrong password at sign-in, with the same waits.
+    """
+    if (wait := throttle.remaining_wait(session, user.email, source_key(ip))) is not None:
+        raise AccountError(wait_message(wait))
     if not verify_password(user.password_hash, current):
+        _count_wrong_password(session, user.email, ip, audit.Event.PASSWORD_CHANGE_FAILED)
+        session.commit()
         raise AccountError("Your current password is not correct.")
     if problem := password_problem(new):
         raise AccountError(problem)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
-    audit.record(session, audit.Event.PASSWORD_CHANGED, user, user.email)
+    throttle.record_success(session, user.email, source_key(ip))
+    audit.record(session, audit.Event.PASSWORD_CHANGED, user, user.email, ip=ip)
     session.commit()
+
+
+def unlock_account(session: Session, admin: User | None, email: str) -> int:
+    """Let an account be tried again at once from every client; audited. Returns rows cleared."""
+    user = find_by_email(session, email)
+    if user is None:
+        raise AccountError(f"No account uses {normalise_email(email)}.")
+    cleared = throttle.clear_account(session, user.email)
+    user.failed_sign_ins, user.locked_until = 0, None
+    detail = "by the unlock-account command" if admin is None else ""
+    audit.record(session, audit.Event.ACCOUNT_UNLOCKED, admin, user.email, detail)
+    session.commit()
+    return cleared
 
 
 def sign_out_everywhere(session: Session, user: User, ip: str = "") -> None:

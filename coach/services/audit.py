@@ -15,7 +15,11 @@ class Event(StrEnum):
 
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"
-    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_LOCKED = "account_locked"  # kept for events written before the throttle
+    SIGN_IN_THROTTLED = "sign_in_throttled"
+    ACCOUNT_UNLOCKED = "account_unlocked"
+    PASSWORD_CHANGE_FAILED = "password_change_failed"  # noqa: S105
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # noqa: S105
     SIGN_OUT = "sign_out"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an event name, not a secret)
     PASSWORD_SET_BY_LINK = "password_set_by_link"  # noqa: S105

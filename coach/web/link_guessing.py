@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from flask.wrappers import Response
 
+from coach.client_address import client_source
 from coach.errors import end_failed_transaction
 from coach.extensions import limiter
 
-# Refused link look-ups allowed per client address, all secret-link pages together.
+# Refused link look-ups allowed per client (an IPv4 address or an IPv6 /64, the same key as
+# every other limit), all secret-link pages together.
 LINK_GUESSES = "20 per minute; 200 per hour"
 # How those pages refuse: 400 a link unknown, used, expired, withdrawn or closed (the first
 # visit); 404 a rater page this browser holds no valid link for; 410 a link spent since.
@@ -40,5 +42,9 @@ def refused_link(response: Response) -> bool:
 
 
 secret_link_limit = limiter.shared_limit(
-    LINK_GUESSES, scope="secret-links", deduct_when=refused_link, error_message=PAUSED
+    LINK_GUESSES,
+    scope="secret-links",
+    key_func=client_source,
+    deduct_when=refused_link,
+    error_message=PAUSED,
 )

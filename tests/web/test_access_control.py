@@ -139,6 +139,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin.outbox":                    (302, 302, 403, 403, 403, 200),
     "admin.audit_log":                 (302, 302, 403, 403, 403, 200),
     "admin.unlock_account":            (302, 302, 403, 403, 403, 200),
+    "admin.unlock_account":            (302, 302, 403, 403, 403, 200),
     # the JSON API
     "api.openapi":                     (200, 200, 200, 200, 200, 200),
     "api.list_instruments":            (401, 401, 200, 200, 200, 200),

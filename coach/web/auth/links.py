@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
@@ -90,7 +90,9 @@ def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         settings = current_app.config["COACH"]
-        account_links.request_reset(db.session, form.email.data or "", settings.base_url)
+        account_links.request_reset(
+            db.session, form.email.data or "", settings.base_url, request.remote_addr or ""
+        )
         flash(RESET_SENT, "info")
         return redirect(url_for("auth.forgot_password"))
     return render_template("auth/forgot_password.html", form=form)

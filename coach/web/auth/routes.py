@@ -11,35 +11,32 @@ from coach.instruments_registry import instruments
 from coach.security import start_session
 from coach.services import accounts, personal_data
 from coach.web.auth.forms import ChangePasswordForm, SignInForm
+from coach.web.auth.next_page import safe_next
 
 bp = Blueprint("auth", __name__)
 
 GENERIC_FAILURE = "That e-mail and password do not match an active account."
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 100 per hour", methods=["POST"])
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
     """Show the sign-in form and sign people in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(
+        outcome = accounts.authenticate(
             db.session, form.email.data or "", form.password.data or "", request.remote_addr or ""
         )
-        if user is not None:
+        if outcome.user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
+            login_user(outcome.user)
             start_session()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+        if outcome.wait is not None:
+            flash(accounts.wait_message(outcome.wait), "error")
+            return render_template("auth/sign_in.html", form=form), 429
         flash(GENERIC_FAILURE, "error")
     return render_template("auth/sign_in.html", form=form)
 
@@ -65,7 +62,13 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            accounts.change_password(db.session, user, form.current.data or "", form.new.data or "")
+            accounts.change_password(
+                db.session,
+                user,
+                form.current.data or "",
+                form.new.data or "",
+                request.remote_addr or "",
+            )
         except accounts.AccountError as exc:
             form.current.errors = [*form.current.errors, str(exc)]
         else:
