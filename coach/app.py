@@ -20,7 +20,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from coach import assets, cli, compression, errors, security
+    from coach import assets, cli, compression, errors, health, logging_setup, metrics, security
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
     from coach.mail_setup import register_mail
@@ -28,9 +28,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from coach.web import navigation, register_blueprints
 
     compression.register(app)  # first registered, so it runs after every other hook
+    logging_setup.register(app)  # JSON lines when COACH_LOG_FORMAT=json
+    metrics.register(app)  # times every request; /metrics for the operator
     register_instruments(app)
     register_extensions(app)
     register_blueprints(app)
+    health.register(app)  # /healthz and /readyz for the load balancer
     navigation.register(app)
     cli.register(app)
     errors.register(app)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from coach.extensions import db
 from coach.mail import QUEUED_FLAG, BackgroundSender, deliver_due, smtp_configured
+from coach.metrics import mail_heartbeat
 
 
 def register_mail(app: Flask) -> None:
@@ -20,6 +21,7 @@ def register_mail(app: Flask) -> None:
         with app.app_context():
             deliver_due(db.session, settings)
             db.session.remove()
+        mail_heartbeat()  # a pass finished: /metrics shows when the sender last ran
 
     sender = BackgroundSender(deliver)
     app.before_request(sender.ensure_started)

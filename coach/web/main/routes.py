@@ -27,9 +27,3 @@ def home() -> str | Response:
         draft=next((a for a in mine if not a.is_submitted), None),
         has_plans="plans.index" in current_app.view_functions,
     )
-
-
-@bp.get("/healthz")
-def health() -> dict[str, str]:
-    """A liveness probe for process managers."""
-    return {"status": "ok"}
