@@ -39,7 +39,7 @@ class DatabaseStorage(Storage):
     ) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self._engine = create_engine(str(options["database_url"]), pool_pre_ping=True)
-        self._next_purge = 0.0
+        self.next_purge = 0.0
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -48,7 +48,7 @@ class DatabaseStorage(Storage):
 
     def purge_expired(self) -> int:
         """Delete every counter whose window has ended; the number deleted."""
-        self._next_purge = time.time() + PURGE_EVERY
+        self.next_purge = time.time() + PURGE_EVERY
         with self._engine.begin() as conn:
             result = conn.execute(
                 text("DELETE FROM rate_limit_counter WHERE expires_at <= :now"),
@@ -59,7 +59,7 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count a hit in the current window, starting a new window when the old one ended."""
         now = time.time()
-        if now >= self._next_purge:
+        if now >= self.next_purge:
             self.purge_expired()  # its own short transaction, before this hit's upsert
         with self._engine.begin() as conn:
             count = conn.execute(
