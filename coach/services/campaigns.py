@@ -20,6 +20,7 @@ from coach.models import (
     RoundState,
     User,
 )
+from coach.scoring.hr_progress import StateCounts, answers_shown, state_counts
 from coach.services import feedback_rounds as rounds
 
 
@@ -32,13 +33,40 @@ class CampaignResult:
     skipped: list[str]
 
 
+def creation_note(result: CampaignResult) -> str:
+    """What to tell HR after creating a campaign, with counts only from 5 managers up."""
+    counts = state_counts(
+        {"created": result.created, "skipped": len(result.skipped)}, ("created", "skipped")
+    )
+    if counts is None or "created" not in counts.shown:
+        return "The campaign is created and each manager with a new round is notified."
+    note = f"{result.created} rounds created, each manager notified."
+    skipped = counts.shown.get("skipped")
+    if skipped:
+        note += f" {skipped} already had a round in progress."
+    elif skipped is None:
+        note += " Managers who already had a round in progress were left out."
+    return note
+
+
 @dataclass(frozen=True)
 class CampaignProgress:
-    """Aggregate progress only: rounds per state and the overall response rate."""
+    """Aggregate progress only, each count standing on at least 5 rounds (``hr_progress``).
 
-    rounds_by_state: dict[str, int]
-    invited: int
-    responded: int
+    ``states`` is None for a campaign of fewer than 5 rounds; ``invited`` and ``responded``
+    are None unless at least 5 rounds invited raters.
+    """
+
+    states: StateCounts | None
+    invited: int | None
+    responded: int | None
+
+    @property
+    def rounds(self) -> int | None:
+        """Rounds in the campaign, when it has enough of them to show anything."""
+        if self.states is None:
+            return None
+        return sum(self.states.shown.values()) + self.states.merged_count
 
 
 def managers_in(session: Session, unit: OrgUnit) -> list[User]:
@@ -135,31 +163,33 @@ def _rounds(session: Session, campaign: Campaign) -> list[FeedbackRound]:
 
 
 def progress(session: Session, campaign: Campaign) -> CampaignProgress:
-    """Counts only: how many rounds are in each state, and answers against invitations."""
+    """Counts only, and only those standing on 5 rounds or more (``hr_progress``)."""
     found = _rounds(session, campaign)
     ids = [r.id for r in found]
-    invited = (
-        session.scalar(
-            select(func.count())
-            .select_from(Invitation)
-            .where(Invitation.round_id.in_(ids), Invitation.state.in_(("invited", "used")))
-        )
-        if ids
-        else 0
-    )
-    responded = (
-        session.scalar(
-            select(func.count())
-            .select_from(FeedbackResponse)
-            .where(FeedbackResponse.round_id.in_(ids))
-        )
-        if ids
-        else 0
-    )
+    invited: dict[int, int] = {}
+    responded: dict[int, int] = {}
+    if ids:
+        invited = {
+            round_id: int(n)
+            for round_id, n in session.execute(
+                select(Invitation.round_id, func.count())
+                .where(Invitation.round_id.in_(ids), Invitation.state.in_(("invited", "used")))
+                .group_by(Invitation.round_id)
+            )
+        }
+        responded = {
+            round_id: int(n)
+            for round_id, n in session.execute(
+                select(FeedbackResponse.round_id, func.count())
+                .where(FeedbackResponse.round_id.in_(ids))
+                .group_by(FeedbackResponse.round_id)
+            )
+        }
     by_state = Counter(r.state for r in found)
-    return CampaignProgress(
-        {s.value: by_state.get(s.value, 0) for s in RoundState}, invited or 0, responded or 0
-    )
+    states = state_counts(by_state, [s.value for s in RoundState])
+    if not answers_shown(len(found), len(set(invited) | set(responded))):
+        return CampaignProgress(states, None, None)
+    return CampaignProgress(states, sum(invited.values()), sum(responded.values()))
 
 
 def open_drafts(session: Session, campaign: Campaign, base_url: str, floor: int) -> int:

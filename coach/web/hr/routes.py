@@ -60,10 +60,7 @@ def campaign_list() -> str | Response:
             db.session.rollback()
             form.name.errors = [*form.name.errors, str(exc)]
         else:
-            note = (
-                f" {len(result.skipped)} already had a round in progress." if result.skipped else ""
-            )
-            flash(f"{result.created} rounds created, each manager notified.{note}", "success")
+            flash(campaigns.creation_note(result), "success")
             return redirect(url_for(".campaign", public_id=result.campaign.public_id))
     return render_template(
         "hr/campaigns.html", form=form, campaigns=campaigns.campaigns(db.session)
@@ -73,7 +70,7 @@ def campaign_list() -> str | Response:
 @bp.get("/campaigns/<public_id>")
 @roles_required(*HR_OR_ADMIN)
 def campaign(public_id: str) -> str:
-    """Progress in aggregate: rounds per state and the response rate."""
+    """Progress in aggregate, each count standing on at least 5 rounds."""
     found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
     return render_template(
         "hr/campaign.html", campaign=found, progress=campaigns.progress(db.session, found)
@@ -86,8 +83,9 @@ def open_all(public_id: str) -> Response:
     """Open every draft round that has raters."""
     found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
     settings = current_app.config["COACH"]
-    opened = campaigns.open_drafts(db.session, found, settings.base_url, settings.min_group_n)
-    flash(f"{opened} rounds opened; their raters are invited.", "success")
+    campaigns.open_drafts(db.session, found, settings.base_url, settings.min_group_n)
+    # No count: "1 round opened" would tell which state one manager's round was in.
+    flash("Every round that had raters is open and its raters are invited.", "success")
     return redirect(url_for(".campaign", public_id=public_id))
 
 
@@ -96,6 +94,6 @@ def open_all(public_id: str) -> Response:
 def close_all(public_id: str) -> Response:
     """Close every open round; each subject can then read their report."""
     found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
-    closed = campaigns.close_open(db.session, found, current_user._get_current_object())
-    flash(f"{closed} rounds closed.", "success")
+    campaigns.close_open(db.session, found, current_user._get_current_object())
+    flash("Every open round is closed; each manager can now read their report.", "success")
     return redirect(url_for(".campaign", public_id=public_id))
