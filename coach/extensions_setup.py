@@ -6,7 +6,10 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from coach import ratelimit_storage  # noqa: F401  (registers the coachdb:// limiter store)
+from coach import (
+    ratelimit_storage,  # noqa: F401  (registers the coachdb:// limiter store)
+    request_limits,
+)
 from coach.db_sqlite import register as register_sqlite_transactions
 from coach.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -18,6 +21,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     register_sqlite_transactions(app)  # SQLite writers begin IMMEDIATE (coach/db_sqlite.py)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    request_limits.register(app)  # before CSRF: nothing reads a body before its limits apply
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
