@@ -2,7 +2,8 @@
 
 Every anonymity decision is taken in coach.scoring (aggregate_round, visible_comments);
 this module only loads the data, supplies the database's pooled variances, and arranges
-what is allowed to be shown.
+what is allowed to be shown. The page and the API carry the same figures at the same
+precision (one decimal), so neither tells more than the other.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from coach.models import (
 )
 from coach.scoring import Answers
 from coach.scoring.anonymity import FigureKey, RaterGroup
+from coach.scoring.disclosure import shown_value
 from coach.scoring.multirater import (
     RaterComment,
     RoundResult,
@@ -129,7 +131,7 @@ def _chart_data(instrument: Instrument, result: RoundResult) -> dict[str, Any]:
     def series(scales: tuple[Scale, ...]) -> dict[str, Any]:
         return {
             "labels": [s.name for s in scales],
-            "self": [result.scales[s.id].self_score for s in scales],
+            "self": [_shown_or_none(result.scales[s.id].self_score) for s in scales],
             "others": [others.get(s.id) for s in scales],
         }
 
@@ -154,33 +156,57 @@ def _widest_figure(result: RoundResult) -> FigureKey | None:
 
 
 def round_report_json(report: RoundReport) -> dict[str, Any]:
-    """What the report page shows, for the API: suppressed figures are absent, not zero."""
+    """What the report page shows, for the API: same figures, same rounding, hidden ones absent."""
     result = report.result
     return {
         "id": report.round.public_id,
         "state": report.round.state,
         "anonymity_floor": result.visibility.floor,
         "notes": list(result.explanations),
-        "scales": [
+        "scales": [_scale_json(report, s) for s in report.instrument.scales],
+    }
+
+
+def _scale_json(report: RoundReport, scale: Scale) -> dict[str, Any]:
+    """One scale with its shown figures, the reasons for hidden ones, and its items."""
+    found = report.result.scales[scale.id]
+    return {
+        "id": scale.id,
+        "name": scale.name,
+        "self": _shown_or_none(found.self_score),
+        "category": found.gap.category.value if found.gap else None,
+        "figures": [
             {
-                "id": s.id,
-                "name": s.name,
-                "self": result.scales[s.id].self_score,
-                "category": result.scales[s.id].gap.category.value
-                if result.scales[s.id].gap
-                else None,
+                "figure": f.figure.key.value,
+                "label": f.figure.label,
+                "mean": f.mean,
+                "n": f.n,
+                "band": [f.band_low, f.band_high],
+                "raters_disagree": f.raters_disagree,
+            }
+            for f in found.figures
+        ],
+        "hidden": list(found.notes),
+        "items": [
+            {
+                "id": item.id,
+                "self": report.result.items[item.id].self_answer,
                 "figures": [
                     {
                         "figure": f.figure.key.value,
                         "label": f.figure.label,
                         "mean": f.mean,
                         "n": f.n,
-                        "band": [f.band_low, f.band_high],
-                        "raters_disagree": f.raters_disagree,
                     }
-                    for f in result.scales[s.id].figures
+                    for f in report.result.items[item.id].figures
                 ],
+                "hidden": list(report.result.items[item.id].notes),
             }
-            for s in report.instrument.scales
+            for item in report.instrument.items_of(scale.id)
         ],
     }
+
+
+def _shown_or_none(value: float | None) -> float | None:
+    """A score rounded to the report's precision, None when blank."""
+    return None if value is None else shown_value(value)
