@@ -52,7 +52,7 @@ def wait_after(rule: Rule, failures: int) -> timedelta | None:
     if failures < rule.free:
         return None
     doublings = min(failures - rule.free, 16)
-    return min(rule.first_wait * 2**doublings, rule.longest_wait)
+    return min(rule.first_wait * (1 << doublings), rule.longest_wait)
 
 
 def account_key(email: str) -> str:
