@@ -46,8 +46,8 @@ vendor: $(VENDOR)
 migrate: install
 	$(BIN)/flask db upgrade
 
-seed: install
-	$(BIN)/flask seed-demo
+seed: install ## the demo, only into the embedded SQLite database unless COACH_DEMO=1
+	$(BIN)/flask seed-demo --auto
 
 serve: install
 	@echo "coach is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"

@@ -1,9 +1,7 @@
-"""Flask commands: seed-demo, create-user, demo-sign-ins; validate-questionnaires is a plugin."""
+"""Flask commands (the demo's are in cli_demo.py); validate-questionnaires is a plugin."""
 
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 import time
 from datetime import date
@@ -13,17 +11,15 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from coach import mail
+from coach import cli_demo, mail
 from coach.coaching.actions import LIBRARY_FILE, validate_action_library
 from coach.config import Settings
 from coach.extensions import db
 from coach.instrument import load_instruments, validate_directory
 from coach.instruments_registry import default_instrument
 from coach.models import Role
-from coach.services import accounts, demo, org_import
+from coach.services import accounts, org_import
 from coach.services.plan_reminders import queue_checkin_reminders
-
-DEMO_CREDENTIALS = "demo-sign-ins.txt"
 
 
 @click.command("validate-questionnaires")
@@ -55,8 +51,7 @@ def validate_questionnaires(path: Path | None) -> None:
 def register(app: Flask) -> None:
     """Attach the app-bound commands."""
     app.cli.add_command(create_user)
-    app.cli.add_command(seed_demo)
-    app.cli.add_command(demo_sign_ins)
+    cli_demo.register(app)
     app.cli.add_command(import_people)
     app.cli.add_command(send_mail)
     app.cli.add_command(seed_synthetic)
@@ -90,53 +85,6 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.role} account for {user.email}.")
-
-
-@click.command("seed-demo")
-@with_appcontext
-@click.option("--seed", default=7, show_default=True, help="Random seed for the profiles.")
-def seed_demo(seed: int) -> None:
-    """Fill an empty database with the demo organisation and print its sign-ins."""
-    if not demo.database_is_empty(db.session):
-        click.echo("The database already holds people; the demo was not seeded.")
-        _print_saved_sign_ins()
-        return
-    password = os.environ.get("COACH_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    instrument = default_instrument()
-    sign_ins = demo.seed_demo(db.session, instrument, password, seed=seed)
-    _analyse_demo(instrument)
-    lines = [f"  {s.email:<40} {s.role:<8} {s.what}" for s in sign_ins]
-    text = "Demo sign-ins (password for all: " + password + ")\n" + "\n".join(lines) + "\n"
-    path = Path(current_app.instance_path) / DEMO_CREDENTIALS
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    click.echo(text)
-
-
-def _analyse_demo(instrument) -> None:  # type: ignore[no-untyped-def]
-    """What HR would run on real data: archetypes (theory prototypes at this size) and the
-    instrument-quality figures, so that every HR page has something to show."""
-    from coach.services import archetype_runs, quality
-
-    result = archetype_runs.recluster(db.session, instrument)
-    click.echo(f"Archetypes: {', '.join(result.model.names)} ({result.model.kind}).")
-    quality.refresh_quality(db.session, instrument)
-    click.echo("Instrument quality computed.")
-
-
-@click.command("demo-sign-ins")
-@with_appcontext
-def demo_sign_ins() -> None:
-    """Print the demo sign-ins saved when the demo was seeded."""
-    _print_saved_sign_ins()
-
-
-def _print_saved_sign_ins() -> None:
-    path = Path(current_app.instance_path) / DEMO_CREDENTIALS
-    if path.exists():
-        click.echo(path.read_text())
 
 
 @click.command("import-people")

@@ -31,6 +31,7 @@ from coach.services.directory import ensure_unit
 from coach.services.rating import stage_imported_response
 
 DEMO_DOMAIN = "demo.coach.example"
+DEMO_COMPANY = "Brightwater"
 
 # Unit tree: department -> teams. Each team has a manager and a few direct reports.
 _TREE: dict[str, list[str]] = {
@@ -114,19 +115,19 @@ def seed_demo(
     """Create the demo organisation in one transaction; returns the sign-ins to print."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
     names = _unique_names(rng)
-    company = ensure_unit(session, "Brightwater")
-    people_unit = ensure_unit(session, "Brightwater/People")
+    company = ensure_unit(session, DEMO_COMPANY)
+    people_unit = ensure_unit(session, f"{DEMO_COMPANY}/People")
     hr = _add(session, "Helena Brandt", Role.HR, password, people_unit, None, "hr")
     admin = _add(session, "Ade Mensah", Role.ADMIN, password, people_unit, None, "admin")
     ceo = _add(session, "Camille Reyes", Role.MANAGER, password, company, None, "ceo")
     managers: list[User] = [ceo]  # the CEO, department heads and team leads
     members: list[User] = []  # the people in the teams
     for department, teams in _TREE.items():
-        dept_unit = ensure_unit(session, f"Brightwater/{department}")
+        dept_unit = ensure_unit(session, f"{DEMO_COMPANY}/{department}")
         head = _add(session, next(names), Role.MANAGER, password, dept_unit, ceo)
         managers.append(head)
         for team in teams:
-            team_unit = ensure_unit(session, f"Brightwater/{department}/{team}")
+            team_unit = ensure_unit(session, f"{DEMO_COMPANY}/{department}/{team}")
             lead = _add(session, next(names), Role.MANAGER, password, team_unit, head)
             managers.append(lead)
             for _ in range(rng.randint(3, 6)):
