@@ -24,7 +24,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('invitation', schema=None) as batch_op:
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): copying the table instead would drop
+    # it, which foreign keys from rater_draft refuse while drafts exist.
+    with op.batch_alter_table('invitation', schema=None, recreate='never') as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_approval'))
         batch_op.drop_column('decided_at')
         batch_op.drop_column('approval')
