@@ -1,4 +1,8 @@
-"""360 rounds from the subject's side: nominate, open, remind, close."""
+"""360 rounds from the subject's side: nominate, open, remind, close.
+
+Nominating and withdrawing raters live in ``nominations``; they are re-exported here so
+callers reach every step of a round through this module.
+"""
 
 from __future__ import annotations
 
@@ -23,18 +27,16 @@ from coach.models.feedback import Approval
 from coach.scoring.anonymity import RaterGroup, anonymity_floor
 from coach.services import audit, variance_pool
 from coach.services.invitations import invite
-from coach.services.nominations import (  # noqa: F401  (callers reach them through this module)
-    MAX_RATERS,
-    RELATIONSHIPS,
-    Proposal,
-    RoundError,
-    is_invitable,
-    nominate,
-    proposed_raters,
-    rater_list,
-    stage_nomination,
-    withdraw,
-)
+from coach.services.nominations import MAX_RATERS as MAX_RATERS
+from coach.services.nominations import RELATIONSHIPS as RELATIONSHIPS
+from coach.services.nominations import Proposal as Proposal
+from coach.services.nominations import RoundError as RoundError
+from coach.services.nominations import is_invitable as is_invitable
+from coach.services.nominations import nominate as nominate
+from coach.services.nominations import proposed_raters as proposed_raters
+from coach.services.nominations import rater_list as rater_list
+from coach.services.nominations import stage_nomination as stage_nomination
+from coach.services.nominations import withdraw as withdraw
 
 DEFAULT_DURATION = timedelta(days=14)
 
