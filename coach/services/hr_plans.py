@@ -1,58 +1,66 @@
-"""Development-plan figures for the HR dashboard, from the plans service's own aggregates.
+"""Development-plan figures for HR: one decision over the whole unit tree, then one unit's counts.
 
-``plan_aggregates(session, unit)`` (built with the development plans) counts people with an
-active plan and their goals by status, and withholds goal figures below 5 people. On top of
-that the unit is checked against its parent with ``hr_anonymity``: when the two differ by 1
-to 4 planners, the unit's figures would reveal those few, so they are left out. Plans are
-counted by the owner's current unit only; the cycle, rater-group and archetype filters do
-not apply to them.
+Which units show plan figures is decided by ``coach.scoring.hr_tree`` over every unit at
+once (two queries: the tree, and people with an active plan per unit), never by comparing a
+unit with its neighbours on one page. So a unit shows its figures in every view (page, API,
+CSV) or in none, and no sum or difference of shown figures isolates 1 to 4 people. Plans
+are counted by the owner's current unit only; the cycle, rater-group and archetype filters
+do not apply to them, so they cannot be used to narrow a unit down either.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coach.models import OrgUnit
-from coach.scoring.hr_anonymity import Slice, visible_slices
+from coach.models import DevelopmentPlan, OrgUnit, User
+from coach.scoring.hr_tree import shown_units, subtree_totals
+from coach.services.plan_aggregates import plan_aggregates
 
-Aggregates = Callable[..., dict[str, Any]]
-_PROVIDERS = (
-    "coach.services.plan_aggregates",
-    "coach.services.plans",
-    "coach.services.plan_report",
-)
+ORGANISATION = 0
+"""The key of the whole organisation in the tree (unit ids start at 1)."""
 
 
-def _provider() -> Aggregates | None:
-    for name in _PROVIDERS:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        found = getattr(module, "plan_aggregates", None)
-        if callable(found):
-            return found  # type: ignore[no-any-return]
-    return None
+@dataclass(frozen=True)
+class PlanTree:
+    """The unit tree with people with an active plan in each unit and below, and who is shown."""
+
+    parents: dict[int, int | None]
+    totals: dict[int, int]
+    shown: frozenset[int]
 
 
-def plan_figures(session: Session, unit: OrgUnit | None) -> dict[str, Any] | None:
-    """People with an active plan and their goals by status; None without a plans service."""
-    aggregates = _provider()
-    if aggregates is None:
-        return None
-    here = aggregates(session, unit)
-    people = int(here.get("people_with_active_plan") or 0)
-    slices = [Slice("here", "above" if unit is not None else None, people)]
-    if unit is not None:
-        parent = session.get(OrgUnit, unit.parent_id) if unit.parent_id else None
-        above = aggregates(session, parent)
-        slices.append(Slice("above", None, int(above.get("people_with_active_plan") or 0)))
-    if here.get("suppressed") or "here" not in visible_slices(slices):
+def plan_tree(session: Session) -> PlanTree:
+    """Every unit's planner count and whether its figures may be shown: two queries."""
+    parents = {
+        unit_id: parent_id or ORGANISATION
+        for unit_id, parent_id in session.execute(select(OrgUnit.id, OrgUnit.parent_id))
+    }
+    per_unit = session.execute(
+        select(User.unit_id, func.count(func.distinct(DevelopmentPlan.owner_id)))
+        .join(User, User.id == DevelopmentPlan.owner_id)
+        .where(DevelopmentPlan.active.is_(True), User.active.is_(True))
+        .group_by(User.unit_id)
+    )
+    direct = {unit_id or ORGANISATION: int(n) for unit_id, n in per_unit}
+    tree: dict[int, int | None] = {ORGANISATION: None, **parents}
+    totals = subtree_totals(ORGANISATION, tree, direct)
+    return PlanTree(tree, totals, frozenset(shown_units(ORGANISATION, tree, direct)))
+
+
+def plan_figures(session: Session, unit: OrgUnit | None) -> dict[str, Any]:
+    """People with an active plan and their goals by status, or ``{"shown": False}``."""
+    key = unit.id if unit is not None else ORGANISATION
+    tree = plan_tree(session)
+    if key not in tree.shown:
         return {"shown": False}
+    here = plan_aggregates(session, unit)
+    people = int(here.get("people_with_active_plan") or 0)
+    if here.get("suppressed") or people != tree.totals[key]:
+        return {"shown": False}  # the tree and the unit's own count disagree: show nothing
     share = here.get("share_on_track")
     return {
         "shown": True,

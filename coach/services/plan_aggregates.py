@@ -1,8 +1,9 @@
 """What HR may see of development plans: counts across people, never goal text.
 
-Goal figures for a slice of fewer than ``MIN_PEOPLE_FOR_HR`` people are withheld, as
-METHODS.md withholds any HR slice of fewer than 5 rated people. Bounded queries: a count,
-the latest check-in per goal (a window function), and the goals' own figures.
+Goal figures for a slice of fewer than ``MIN_PEOPLE_FOR_HR`` people are withheld, like any
+HR slice of fewer than 5 people. Which units HR may see at all is decided over the whole
+tree by ``hr_plans``. Bounded queries: a count, the latest check-in per goal (a window
+function), and the goals' own figures.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from coach.coaching import Direction, GoalState, goal_status
 from coach.models import CheckIn, DevelopmentPlan, Goal, OrgUnit, User
+from coach.scoring.hr_anonymity import HR_MIN_N
 
-MIN_PEOPLE_FOR_HR = 5
-"""Goal figures for fewer than 5 people would let HR read one person's progress (METHODS.md)."""
+MIN_PEOPLE_FOR_HR = HR_MIN_N
+"""Goal figures for fewer than 5 people would let HR read one person's progress."""
 
 
 def plan_aggregates(
