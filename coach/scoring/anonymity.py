@@ -2,7 +2,7 @@
 
 Pure module: standard library only. A *figure* is one mean shown in a report (manager,
 peers, direct reports, "others (combined)", "all others"); each is the union of whole
-rater groups. Rules (METHODS.md "Multi-rater aggregation"):
+rater groups. Rules:
 
 - the floor is ``anonymity_floor(configured)``, never below ``MIN_GROUP_N``;
 - the manager group is exempt: shown even with one rater (raters are told);
@@ -13,8 +13,9 @@ rater groups. Rules (METHODS.md "Multi-rater aggregation"):
   reports would expose the peers). When that would happen the containing figure is
   dropped, "all others" first (see ``shown_for_counts``).
 
-The same check runs again on each scale and item with the counts of raters who actually
-answered it, so a figure hidden by missing answers never makes another one derivable.
+The same check runs again on each scale with the counts of raters who have a score there
+(``disclosure``), so a figure hidden by missing answers never makes another one derivable;
+a question's figures stand on those same raters or are not shown.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Anonymity of 360 figures (METHODS.md "Multi-rater aggregation"): floor, merging, differencing.
+"""Anonymity of 360 figures: the floor, merging small groups, and the no-differencing rule.
 
 Pure tests: no app, no database. The differencing property is checked with an
 independent brute force: every combination of shown figures with coefficients -1, 0 or 1

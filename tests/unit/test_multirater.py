@@ -1,4 +1,4 @@
-"""Multi-rater aggregation, bands, agreement and gaps (METHODS.md): worked cases and properties.
+"""Multi-rater aggregation, bands, agreement and gaps: worked cases and properties.
 
 Pure tests: no app, no database. Instruments are built in Python by instrument_factory.
 """
@@ -180,6 +180,41 @@ def test_an_item_not_every_rater_of_the_scale_figure_answered_is_not_shown() -> 
     item = result.items["a.1"].figure(FigureKey.PEER)
     assert item is not None and (item.mean, item.n) == (4.0, 3)
     assert (result.items["a.1"].self_answer, result.items["a.2"].self_answer) == (2, None)
+
+
+def test_a_rater_without_a_score_on_a_scale_is_in_none_of_its_item_figures() -> None:
+    # Four peers answer all of a; a fifth answers only a.1, too little for a score. If a.1
+    # counted them, a.1's sum minus the others' would give away their answer.
+    peers = [both(3)] * 4 + [{"a.1": 5}]
+    result = aggregate_round(TWO_SCALES, None, [(P, a) for a in peers])
+    item = result.items["a.1"].figure(FigureKey.PEER)
+    assert item is not None and (item.mean, item.n) == (3.0, 4)
+    scale = result.scales["a"].figure(FigureKey.PEER)
+    assert scale is not None and scale.n == 4
+
+
+def test_an_item_hidden_for_one_group_is_still_shown_for_the_groups_that_all_answered() -> None:
+    peers = [both(3), both(3), {**both(3), "a.2": None}]
+    reports = [both(4)] * 3
+    result = aggregate_round(TWO_SCALES, None, [(P, a) for a in peers] + [(D, a) for a in reports])
+    on_a2 = result.items["a.2"]
+    assert [f.figure.key for f in on_a2.figures] == [FigureKey.DIRECT_REPORT]
+    assert len(on_a2.notes) == 2  # peers and all others, each with its reason
+    assert all("not everyone counted in the scale figure answered it" in n for n in on_a2.notes)
+    all_others = result.items["a.1"].figure(FigureKey.ALL_OTHERS)
+    assert all_others is not None and all_others.n == 6
+
+
+def test_report_means_and_bands_are_rounded_to_one_decimal() -> None:
+    result = aggregate_round(TWO_SCALES, None, [(P, both(3)), (P, both(4)), (P, both(4))])
+    peers = result.scales["a"].figure(FigureKey.PEER)
+    item = result.items["a.1"].figure(FigureKey.PEER)
+    assert peers is not None and item is not None
+    assert (peers.mean, item.mean) == (3.7, 3.7)  # 11 / 3, never more exactly
+    assert (peers.band_low, peers.band_high) == (
+        round(peers.band_low, 1),
+        round(peers.band_high, 1),
+    )
 
 
 def test_item_means_are_raw_answers_as_worded() -> None:
