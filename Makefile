@@ -10,6 +10,9 @@ WORKERS ?= 2
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := coach/static/vendor/chart.umd.js
+# prometheus-client's multiprocess mode: each gunicorn worker writes its metrics here, and a
+# scrape adds them up. Emptied at every start, so counters begin again at zero.
+METRICS_DIR := $(CURDIR)/instance/prometheus
 
 export FLASK_APP := coach
 
@@ -49,7 +52,9 @@ migrate: install
 seed: install ## the demo, only into the embedded SQLite database unless COACH_DEMO=1
 	$(BIN)/flask seed-demo --auto
 
+serve: export PROMETHEUS_MULTIPROC_DIR ?= $(METRICS_DIR)
 serve: install
+	(umask 077; mkdir -p "$$PROMETHEUS_MULTIPROC_DIR") && rm -f "$$PROMETHEUS_MULTIPROC_DIR"/*.db
 	@echo "coach is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 

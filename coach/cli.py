@@ -63,6 +63,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(rebuild_hr_summaries)
     app.cli.add_command(export_org)
     app.cli.add_command(unlock_account)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -307,3 +309,33 @@ def unlock_account(email: str) -> None:
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{accounts.normalise_email(email)} can sign in again at once ({cleared} cleared).")
+
+
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(directory: Path) -> None:
+    """Write a consistent copy of the database into DIRECTORY while the app keeps serving."""
+    from coach import backup
+
+    try:
+        done = backup.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], directory)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up the {done.engine} database to {done.path} ({done.size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a database that already holds tables.")
+@with_appcontext
+def restore_command(file: Path, replace: bool) -> None:
+    """Load a backup made by `backup` into the configured (empty) database."""
+    from coach import backup
+
+    try:
+        held = backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], file, replace)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    replaced = f", replacing its {held} tables" if held else ""
+    click.echo(f"Restored {file} into the database{replaced}. Run `flask db upgrade` next.")

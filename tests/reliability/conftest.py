@@ -55,11 +55,11 @@ def serve(
     """Start more gunicorn servers for one test (a database URL of its own); they stop after."""
     started: list[Gunicorn] = []
 
-    def start(url: str, workers: int = 3) -> Gunicorn:
+    def start(url: str, workers: int = 3, wait_for: str = "/readyz") -> Gunicorn:
         name = f"coach-reliability-{secrets.token_hex(4)}"
         extra = Gunicorn(url, tmp_path_factory.mktemp("gunicorn"), workers, name)
         started.append(extra)
-        return extra.start()
+        return extra.start(wait_for)
 
     yield start
     for extra in started:

@@ -62,8 +62,12 @@ class Gunicorn:
         )
         return env
 
-    def start(self, wait_for: str = "/static/favicon.svg") -> Gunicorn:
-        """Start and wait (bounded) until ``wait_for`` answers."""
+    def start(self, wait_for: str = "/readyz") -> Gunicorn:
+        """Start and wait (bounded) until ``wait_for`` answers below 500.
+
+        ``/readyz`` answers 503 until the database is reachable and migrated; a test that
+        starts a server on purpose without its database waits for ``/healthz`` instead.
+        """
         command = [
             gunicorn_binary(),
             "--workers",

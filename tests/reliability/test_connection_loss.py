@@ -188,12 +188,16 @@ def test_an_unreachable_database_gives_503_pages_and_the_app_recovers_by_itself(
         else SqliteOutage(database_url, tmp_path)
     )
     outage.down()  # before the server's first connection: SQLite keeps open files working
-    flaky = serve(outage.url)
+    flaky = serve(outage.url, wait_for="/healthz")  # alive, but not ready without its database
     browser.port = person.port = flaky.port
+    probe = Browser(flaky.port)
     try:
         _check_unavailable(browser, person, plan, welcome)
+        assert probe.get("/readyz").status == 503  # the load balancer stops sending traffic
+        assert probe.get("/healthz").status == 200  # but nothing restarts the process
         outage.up()
         _check_recovered(app, browser, person, plan, welcome)
+        assert probe.get("/readyz").status == 200
         if ON_POSTGRES:  # pooled connections break too; pre-ping replaces them
             outage.down()
             _check_unavailable(browser, person, plan, welcome)
