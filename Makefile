@@ -56,7 +56,7 @@ serve: export PROMETHEUS_MULTIPROC_DIR ?= $(METRICS_DIR)
 serve: install
 	(umask 077; mkdir -p "$$PROMETHEUS_MULTIPROC_DIR") && rm -f "$$PROMETHEUS_MULTIPROC_DIR"/*.db
 	@echo "coach is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config python:coach.gunicorn_conf --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: install-dev vendor ## the whole suite, unit to browser
 	bash scripts/test-setup.sh

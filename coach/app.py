@@ -23,6 +23,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from coach import assets, cli, compression, errors, health, logging_setup, metrics, security
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
+    from coach.log_redaction import register as redact_logs
     from coach.mail_setup import register_mail
     from coach.proxies import register as trust_proxies
     from coach.web import navigation, register_blueprints
@@ -40,5 +41,6 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.register(app)
     assets.register(app)
     register_mail(app)
+    redact_logs(app)  # no link secret in the app's own log lines
     trust_proxies(app)  # forwarded headers only from COACH_TRUSTED_PROXIES (none by default)
     return app

@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from coach.config import Settings
-from coach.models import MessageStatus, OutboxMessage
+from coach.models import MessageStatus, OutboxMessage, User
 from coach.models._common import utcnow
 
 MAX_ATTEMPTS = 8
@@ -43,10 +43,28 @@ QUEUED_FLAG = "coach.mail_queued"
 
 
 def enqueue(
-    session: Session, *, kind: str, to: str, subject: str, body: str, link: str | None = None
+    session: Session,
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    link: str | None = None,
+    about: User | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (no commit here)."""
-    message = OutboxMessage(kind=kind, to_address=to, subject=subject, body=body, link=link)
+    """Add a message to the outbox in the caller's transaction (no commit here).
+
+    ``about`` is the person the message concerns when it is not its recipient (whose
+    feedback round an invitation is for), so erasing that person removes it too.
+    """
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to,
+        subject=subject,
+        body=body,
+        link=link,
+        about_id=about.id if about is not None else None,
+    )
     session.add(message)
     session.info[QUEUED_FLAG] = True  # read after commit to wake the background sender
     return message
@@ -84,10 +102,15 @@ def deliver_due(session: Session, settings: Settings, limit: int = 100) -> Deliv
                 failed += 1
             else:
                 retried += 1
+        except ValueError as exc:  # a header no mail can carry (a line break in a name...)
+            message.attempts += 1
+            _give_up(message, f"cannot be written as an e-mail: {exc}")
+            failed += 1
         else:
             message.status = MessageStatus.DELIVERED.value
             message.delivered_at = utcnow()
             message.attempts += 1
+            _forget_content(message)
             delivered += 1
         session.commit()
     return DeliveryReport(delivered, retried, failed)
@@ -143,12 +166,25 @@ def _record_failure(message: OutboxMessage, error: Exception) -> bool:
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:500]
     if message.attempts >= MAX_ATTEMPTS:
-        message.status = MessageStatus.FAILED.value
+        _give_up(message, message.last_error)
         return True
     message.status = MessageStatus.PENDING.value
     wait = BACKOFF[min(message.attempts - 1, len(BACKOFF) - 1)]
     message.next_attempt_at = utcnow() + wait
     return False
+
+
+def _give_up(message: OutboxMessage, reason: str) -> None:
+    """No further attempt: the message fails with its reason and keeps no link or text."""
+    message.status = MessageStatus.FAILED.value
+    message.last_error = reason[:500]
+    _forget_content(message)
+
+
+def _forget_content(message: OutboxMessage) -> None:
+    """A message done with keeps who, what kind and when; its link and text are secrets."""
+    message.body = ""
+    message.link = None
 
 
 def send_over_smtp(settings: Settings, message: OutboxMessage) -> None:

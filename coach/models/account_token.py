@@ -18,6 +18,7 @@ class TokenPurpose(enum.StrEnum):
 
     ACTIVATION = "activation"
     RESET = "reset"
+    EMAIL_CHANGE = "email_change"  # confirms, from the old address, that a change was right
 
 
 class AccountToken(db.Model):

@@ -32,8 +32,12 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     # The one link the message carries, so the admin outbox page can show it when no SMTP
-    # server is configured and the whole flow still works on one machine.
+    # server is configured and the whole flow still works on one machine. Link and body are
+    # emptied once the message is delivered or has failed for good.
     link: Mapped[str | None] = mapped_column(String(1000))
+    # The person the message is about (a rater invitation names whose round), so erasing
+    # that person removes it too. No foreign key: a message may outlive the person it names.
+    about_id: Mapped[int | None] = mapped_column(Integer, index=True)
     status: Mapped[str] = mapped_column(String(20), default=MessageStatus.PENDING.value, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))

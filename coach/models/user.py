@@ -46,6 +46,9 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The address before someone else changed it, until the person confirms the change from
+    # it or an administrator approves it; no password link goes out while it is set.
+    email_unconfirmed_from: Mapped[str | None] = mapped_column(String(254))
 
     unit: Mapped[OrgUnit | None] = relationship()
     manager: Mapped[User | None] = relationship(remote_side=[id])

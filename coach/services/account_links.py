@@ -12,7 +12,7 @@ from coach import mail
 from coach.models import AccountToken, TokenPurpose, User
 from coach.models._common import as_utc, utcnow
 from coach.models.user import new_session_token
-from coach.services import audit
+from coach.services import audit, email_change
 from coach.services import sign_in_throttle as throttle
 from coach.services.accounts import AccountError, find_by_email, normalise_email
 from coach.services.links import new_token, token_hash
@@ -35,6 +35,8 @@ def stage_link(session: Session, user: User, purpose: TokenPurpose, base_url: st
     A new activation link replaces the earlier ones (HR re-sends it). A new reset link does
     not: anyone may ask for one, and that must not cancel the link the owner is about to use.
     """
+    if refusal := email_change.link_refusal(user):
+        raise LinkError(refusal)
     raw = new_token()
     if purpose is TokenPurpose.ACTIVATION:
         _void_unused(session, user, purpose)
@@ -115,7 +117,8 @@ def request_reset(session: Session, email: str, base_url: str, ip: str = "") -> 
     audit.record(
         session, audit.Event.PASSWORD_RESET_REQUESTED, None, normalise_email(email), ip=ip
     )
-    if user is not None and owner is not None and (recent or 0) < RESETS_PER_HOUR:
+    refused = user is not None and email_change.link_refusal(user) is not None
+    if user is not None and owner is not None and (recent or 0) < RESETS_PER_HOUR and not refused:
         stage_link(session, user, TokenPurpose.RESET, base_url)
     session.commit()
 

@@ -14,6 +14,7 @@ from coach.models import OrgUnit, Role, User
 from coach.models.user import new_session_token
 from coach.services import audit
 from coach.services import sign_in_throttle as throttle
+from coach.services.names import email_shell_problem, name_problem
 from coach.services.passwords import hash_password, password_problem, verify_password
 
 
@@ -60,6 +61,8 @@ def add_person(session: Session, new: NewAccount) -> User:
         raise AccountError("Enter a valid e-mail address.")
     if not new.name.strip():
         raise AccountError("Enter the person's name.")
+    if problem := name_problem(new.name) or email_shell_problem(email):
+        raise AccountError(problem)
     if find_by_email(session, email) is not None:
         raise AccountError(f"An account for {email} already exists.")
     if new.password is not None and (problem := password_problem(new.password)):
@@ -78,8 +81,10 @@ def add_person(session: Session, new: NewAccount) -> User:
 
 
 def create_user(session: Session, new: NewAccount) -> User:
-    """Create one person and commit."""
+    """Create one person and commit; a role above manager is audited."""
     user = add_person(session, new)
+    if new.role is not Role.MANAGER:
+        audit.record(session, audit.Event.ROLE_CHANGED, None, user.email, f"created as {user.role}")
     session.commit()
     return user
 

@@ -35,6 +35,12 @@ class Event(StrEnum):
     PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded"
     ERASURE_REQUESTED = "erasure_requested"
     PERSON_ERASED = "person_erased"
+    EMAIL_CHANGED = "email_changed"
+    EMAIL_CHANGE_CONFIRMED = "email_change_confirmed"
+    EMAIL_CHANGE_APPROVED = "email_change_approved"
+    SHARED_PLAN_VIEWED = "shared_plan_viewed"
+    PLAN_SHARING_ENDED = "plan_sharing_ended"
+    OUTBOX_LINK_VIEWED = "outbox_link_viewed"
 
 
 def record(

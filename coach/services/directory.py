@@ -9,11 +9,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from coach.models import OrgUnit, Role, TokenPurpose, User
-from coach.models.user import new_session_token
-from coach.services import accounts, audit, hr_moves
-from coach.services.account_links import stage_link
-from coach.services.accounts import AccountError, NewAccount, find_by_email, normalise_email
+from coach.models import OrgUnit, User
+from coach.services.accounts import AccountError
 
 PATH_SEPARATOR = "/"
 MAX_UNIT_NAME = 200  # the org_unit.name column
@@ -255,81 +252,3 @@ def people_page(
 def person_by_public_id(session: Session, public_id: str) -> User | None:
     """One person by their public id."""
     return session.scalar(select(User).where(User.public_id == public_id))
-
-
-def would_loop(person: User, manager: User | None) -> bool:
-    """True when making ``manager`` this person's manager would close a reporting loop."""
-    seen: set[int] = set()
-    current = manager
-    while current is not None:
-        if current.id == person.id:
-            return True
-        if current.id in seen:
-            return True
-        seen.add(current.id)
-        current = current.manager
-    return False
-
-
-@dataclass(frozen=True)
-class PersonChange:
-    """An edit of one person from the directory pages."""
-
-    name: str
-    email: str
-    role: Role
-    unit_path: str
-    manager_email: str
-
-
-def update_person(
-    session: Session, person: User, change: PersonChange, actor: User | None = None
-) -> None:
-    """Edit or move a person; refuses a taken e-mail, an unknown manager or a loop."""
-    email = normalise_email(change.email)
-    other = find_by_email(session, email)
-    if other is not None and other.id != person.id:
-        raise AccountError(f"{email} already belongs to {other.name}.")
-    manager = None
-    if change.manager_email.strip():
-        manager = find_by_email(session, change.manager_email)
-        if manager is None:
-            raise AccountError(f"No one has the e-mail {change.manager_email.strip()}.")
-        if would_loop(person, manager):
-            raise AccountError(f"{manager.name} reports to {person.name}: that would be a loop.")
-    if person.role != change.role.value:
-        audit.record(
-            session,
-            audit.Event.ROLE_CHANGED,
-            actor,
-            person.email,
-            f"{person.role} -> {change.role.value}",
-        )
-    person.name = change.name.strip()
-    person.email = email
-    person.role = change.role.value
-    person.unit = ensure_unit(session, change.unit_path) if change.unit_path.strip() else None
-    person.manager = manager
-    hr_moves.record_unit_moves(session, [person.id])
-    session.commit()
-
-
-def set_active(session: Session, person: User, active: bool, actor: User | None = None) -> None:
-    """Deactivate (keeping history and aggregates) or reactivate a person."""
-    person.active = active
-    event = audit.Event.ACCOUNT_REACTIVATED if active else audit.Event.ACCOUNT_DEACTIVATED
-    audit.record(session, event, actor, person.email)
-    if not active:
-        person.session_token = new_session_token()  # ends their open sessions at once
-    session.commit()
-
-
-def add_person(session: Session, new: NewAccount, *, base_url: str, send_activation: bool) -> User:
-    """Add someone to the directory, with an activation e-mail in the same transaction."""
-    if new.manager is not None and not new.manager.active:
-        raise AccountError(f"{new.manager.name} is deactivated and cannot be a manager.")
-    user = accounts.add_person(session, new)
-    if send_activation:
-        stage_link(session, user, TokenPurpose.ACTIVATION, base_url)
-    session.commit()
-    return user

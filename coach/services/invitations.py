@@ -32,6 +32,7 @@ def invite(
         subject=subject,
         body=body,
         link=link,
+        about=found.subject,
     )
 
 

@@ -8,11 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, Role, TokenPurpose, User
-from coach.services import audit, hr_moves
+from coach.services import audit, hr_moves, plans
 from coach.services.account_links import stage_link
 from coach.services.accounts import is_valid_email
 from coach.services.csv_files import Outcome, Problem, read_csv
 from coach.services.directory import ensure_unit, unit_path_problem, units_by_path
+from coach.services.names import email_shell_problem, name_problem
+from coach.services.people import record_role_change
 
 COLUMNS = ("email", "name", "unit", "manager_email", "role")
 MAX_NAME = 200  # the user_account.name column
@@ -38,6 +40,7 @@ class ImportSummary(Outcome):
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # administrators' rows left as they were
     unchanged: int = 0
 
     def done(self) -> str:
@@ -45,6 +48,7 @@ class ImportSummary(Outcome):
         return (
             f"Added {len(self.added)}, changed {len(self.changed)}, "
             f"deactivated {len(self.deactivated)}, unchanged {self.unchanged}."
+            + (f" Administrators kept as they were: {len(self.kept)}." if self.kept else "")
         )
 
 
@@ -72,6 +76,8 @@ def _check_row(
     email = value["email"].lower()
     if not is_valid_email(email):
         problems.append(Problem(number, "email", f"malformed e-mail {value['email']!r}"))
+    elif shell := email_shell_problem(email):
+        problems.append(Problem(number, "email", shell))
     elif email in seen:
         problems.append(Problem(number, "email", f"duplicate e-mail, also on row {seen[email]}"))
     else:
@@ -80,6 +86,8 @@ def _check_row(
         problems.append(Problem(number, "name", "the name is empty"))
     elif len(value["name"]) > MAX_NAME:
         problems.append(Problem(number, "name", f"a name can have at most {MAX_NAME} characters"))
+    elif bad_name := name_problem(value["name"]):
+        problems.append(Problem(number, "name", bad_name))
     if unit_problem := unit_path_problem(value["unit"]):
         problems.append(Problem(number, "unit", unit_problem))
     manager = value["manager_email"].lower()
@@ -146,35 +154,48 @@ def import_people(
 ) -> ImportSummary:
     """Validate the whole file; when it is clean, apply it in one transaction."""
     rows, problems = parse_people_csv(data)
+    existing = {u.email: u for u in session.scalars(select(User))}
+    admins = {e for e, u in existing.items() if u.has_role(Role.ADMIN)}
     if not may_grant_admin:
         problems += [
             Problem(r.row, "role", "only an administrator can import administrators")
             for r in rows
-            if r.role is Role.ADMIN
+            if r.role is Role.ADMIN and r.email not in admins
         ]
-    existing = {u.email: u for u in session.scalars(select(User))}
     problems += check_managers(rows, existing) if not problems else []
     if problems:
         return ImportSummary(problems=sorted(problems, key=lambda p: (p.row, p.column)))
     summary = ImportSummary()
     units = units_by_path(session)
     people: dict[str, User] = dict(existing)
+    # HR leaves administrators' rows as they are; nobody changes an administrator's role here.
+    untouchable = admins if not may_grant_admin else set()
     for r in rows:
-        _apply_row(session, r, people, units, summary, base_url)
+        if r.email in untouchable:
+            summary.kept.append(f"{r.email}: an administrator; only an administrator changes them")
+            continue
+        _apply_row(session, r, people, units, summary, base_url, actor)
     for r in rows:  # managers second, once everyone in the file exists
         person = people[r.email]
         manager = people.get(r.manager_email) if r.manager_email else None
-        if person.manager_id != (manager.id if manager else None):
+        if r.email not in untouchable and person.manager_id != (manager.id if manager else None):
+            if r.email not in summary.added:
+                plans.end_sharing(session, person, actor)
             person.manager = manager
             if r.email not in summary.added and r.email not in summary.changed:
                 summary.changed.append(r.email)
-    summary.unchanged = len(rows) - len(summary.added) - len(summary.changed)
+    skipped = sum(1 for r in rows if r.email in untouchable)
+    summary.unchanged = len(rows) - len(summary.added) - len(summary.changed) - skipped
     if deactivate_missing:
         listed = {r.email for r in rows}
         for email, person in existing.items():
-            if email not in listed and person.active:
-                person.active = False
-                summary.deactivated.append(email)
+            if email in listed or not person.active:
+                continue
+            if email in admins:
+                summary.kept.append(f"{email}: an administrator, not deactivated by an import")
+                continue
+            person.active = False
+            summary.deactivated.append(email)
     if summary.changed:  # some may have moved: the HR figures follow them
         hr_moves.record_unit_moves(session)
     audit.record(session, audit.Event.PEOPLE_IMPORTED, actor, "", summary.lines()[0])
@@ -189,6 +210,7 @@ def _apply_row(
     units: dict[str, OrgUnit],
     summary: ImportSummary,
     base_url: str,
+    actor: User | None,
 ) -> None:
     unit = ensure_unit(session, r.unit, units)
     person = people.get(r.email)
@@ -198,9 +220,19 @@ def _apply_row(
         session.flush()
         people[r.email] = person
         summary.added.append(r.email)
+        if r.role is not Role.MANAGER:
+            audit.record(
+                session, audit.Event.ROLE_CHANGED, actor, r.email, f"new -> {r.role} (import)"
+            )
         stage_link(session, person, TokenPurpose.ACTIVATION, base_url)
         return
+    role = r.role.value
+    if person.has_role(Role.ADMIN) and r.role is not Role.ADMIN:
+        role = person.role  # an administrator is demoted on their page, never by a file
+        summary.kept.append(f"{r.email}: stays an administrator; change that on their page")
     # The active flag is left alone: deactivating is HR's explicit act (or --deactivate-missing).
-    if (person.name, person.role, person.unit_id) != (r.name, r.role.value, unit.id):
-        person.name, person.role, person.unit = r.name, r.role.value, unit
+    if (person.name, person.role, person.unit_id) != (r.name, role, unit.id):
+        if person.role != role:
+            record_role_change(session, actor, person, role, "import")
+        person.name, person.role, person.unit = r.name, role, unit
         summary.changed.append(r.email)

@@ -3,7 +3,8 @@
 The download never contains anything that identifies a rater: rounds the person ran list
 their figures as the report shows them (anonymity applied), never who was invited.
 Erasure removes the person's own rows, the rater names, e-mails and token hashes of the
-rounds they ran, and their name and address wherever they were invited to rate others.
+rounds they ran, their name and address wherever they were invited to rate others with the
+answers they saved there but never sent, and every outbox message to them or about them.
 Anonymous responses they gave as a rater stay, as do aggregates already computed.
 """
 
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from coach import mail
 from coach.instrument import Instrument
 from coach.models import (
     AccountToken,
@@ -37,12 +37,12 @@ from coach.models import (
     RaterDraft,
     ResponseAnswer,
     ResponseScaleScore,
-    Role,
     RoundState,
     ScaleScoreRecord,
     User,
 )
 from coach.services import audit, hr_summary, variance_pool
+from coach.services.erasure_requests import request_erasure as request_erasure
 from coach.services.feedback_report import round_report, round_report_json
 
 ERASED = "erased"
@@ -149,23 +149,6 @@ def _plan(plan: DevelopmentPlan) -> dict[str, Any]:
     }
 
 
-def request_erasure(session: Session, person: User) -> int:
-    """Record the request and tell every administrator; returns how many were told."""
-    admins = list(session.scalars(select(User).where(User.role == Role.ADMIN.value, User.active)))
-    for admin in admins:
-        mail.enqueue(
-            session,
-            kind="erasure",
-            to=admin.email,
-            subject="A request to erase personal data",
-            body=f"{person.name} <{person.email}> asked for their personal data to be erased.\n\n"
-            f"Run: flask --app coach erase-person {person.email}\n",
-        )
-    audit.record(session, audit.Event.ERASURE_REQUESTED, person, person.email)
-    session.commit()
-    return len(admins)
-
-
 @dataclass(frozen=True)
 class Erasure:
     """What an erasure removed."""
@@ -197,19 +180,34 @@ def erase_person(session: Session, person: User, actor: User | None = None) -> E
     session.execute(delete(Answer).where(Answer.assessment_id.in_(assessment_ids)))
     _before_assessments_deleted(session, assessment_ids)
     session.execute(delete(Assessment).where(Assessment.id.in_(assessment_ids)))
+    _delete_unsent_answers(session, person.email)
     anonymised = session.execute(
         update(Invitation)
         .where(Invitation.email == person.email)
         .values(name=ERASED, email=f"{ERASED}-{person.public_id}@invalid", token_hash=None)
     ).rowcount  # type: ignore[attr-defined]
     session.execute(delete(AccountToken).where(AccountToken.user_id == person.id))
-    session.execute(delete(OutboxMessage).where(OutboxMessage.to_address == person.email))
+    session.execute(
+        delete(OutboxMessage).where(
+            or_(OutboxMessage.to_address == person.email, OutboxMessage.about_id == person.id)
+        )
+    )
+    session.execute(  # plans others shared with them as their manager stop being shared
+        update(DevelopmentPlan)
+        .where(DevelopmentPlan.shared_with_id == person.id)
+        .values(shared_with_id=None, shared_with_manager=False)
+    )
     session.execute(update(User).where(User.manager_id == person.id).values(manager_id=None))
     session.execute(
         update(AuditEvent).where(AuditEvent.actor_id == person.id).values(actor_id=None)
     )
     session.execute(
         update(AuditEvent).where(AuditEvent.target == person.email).values(target=ERASED)
+    )
+    session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.detail.contains(person.email, autoescape=True))
+        .values(detail=ERASED)
     )
     if actor is not None:
         session.execute(
@@ -227,6 +225,12 @@ def erase_person(session: Session, person: User, actor: User | None = None) -> E
     session.execute(delete(User).where(User.id == person.id))
     session.commit()
     return Erasure(len(assessment_ids), len(round_ids), len(plan_ids), anonymised)
+
+
+def _delete_unsent_answers(session: Session, email: str) -> None:
+    """Answers the person saved as a rater in other people's rounds but never sent."""
+    invited = select(Invitation.id).where(Invitation.email == email)
+    session.execute(delete(RaterDraft).where(RaterDraft.invitation_id.in_(invited)))
 
 
 def _delete_plans(session: Session, plan_ids: list[int]) -> None:

@@ -2,6 +2,8 @@
 
 A plan is private to its owner. The owner may share it read-only with their own manager
 (``User.manager``); everyone else, HR included, gets None here and a 404 from the pages.
+Sharing names the manager it was given to and ends when the owner's manager changes, so
+whoever is made the owner's manager later does not inherit it; each of their reads is audited.
 Only an active plan changes; an archived plan stays readable. Goals: ``plan_goals``.
 """
 
@@ -11,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from coach.coaching import (
@@ -35,6 +37,7 @@ from coach.models import (
 from coach.scoring.anonymity import FigureKey
 from coach.scoring.multirater import RoundResult
 from coach.scoring.uncertainty import SelfOtherCategory
+from coach.services import audit
 from coach.services.feedback_report import round_result
 from coach.services.feedback_rounds import latest_submitted_assessment, rounds_of
 from coach.services.reports import stored_profile
@@ -140,6 +143,7 @@ def shared_with(session: Session, manager: User) -> list[DevelopmentPlan]:
             .join(User, User.id == DevelopmentPlan.owner_id)
             .where(
                 User.manager_id == manager.id,
+                DevelopmentPlan.shared_with_id == manager.id,
                 DevelopmentPlan.shared_with_manager.is_(True),
                 DevelopmentPlan.active.is_(True),
             )
@@ -156,8 +160,23 @@ def readable_plan(session: Session, viewer: User, public_id: str) -> Development
         return None
     if plan.owner_id == viewer.id:
         return plan
-    shared = bool(plan.shared_with_manager) and plan.owner.manager_id == viewer.id
-    return plan if shared else None
+    return plan if is_shared_with(plan, viewer) else None
+
+
+def is_shared_with(plan: DevelopmentPlan, viewer: User) -> bool:
+    """True when the owner shared the plan with ``viewer`` and ``viewer`` still manages them."""
+    return (
+        bool(plan.shared_with_manager)
+        and plan.shared_with_id == viewer.id
+        and plan.owner.manager_id == viewer.id
+    )
+
+
+def record_manager_view(session: Session, plan: DevelopmentPlan, viewer: User) -> None:
+    """Audit one read of a shared plan by the owner's manager (commits)."""
+    detail = f"plan {plan.public_id} of {plan.owner.email}"
+    audit.record(session, audit.Event.SHARED_PLAN_VIEWED, viewer, plan.owner.email, detail)
+    session.commit()
 
 
 def own_plan(session: Session, owner: User, public_id: str) -> DevelopmentPlan | None:
@@ -211,7 +230,23 @@ def set_sharing(session: Session, plan: DevelopmentPlan, shared: bool) -> None:
     if shared and plan.owner.manager is None:
         raise PlanError("You have no manager on record to share with.")
     plan.shared_with_manager = shared
+    plan.shared_with_id = plan.owner.manager_id if shared else None
     session.commit()
+
+
+def end_sharing(session: Session, owner: User, actor: User | None = None) -> None:
+    """The owner's manager changes: plans shared with the previous one stop being shared
+    (no commit; audited when there was something to end)."""
+    ended = session.execute(
+        update(DevelopmentPlan)
+        .where(DevelopmentPlan.owner_id == owner.id, DevelopmentPlan.shared_with_manager.is_(True))
+        .values(shared_with_manager=False, shared_with_id=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount  # type: ignore[attr-defined]
+    if ended:
+        audit.record(
+            session, audit.Event.PLAN_SHARING_ENDED, actor, owner.email, "their manager changed"
+        )
 
 
 def set_reminders(session: Session, plan: DevelopmentPlan, on: bool) -> None:

@@ -12,6 +12,7 @@ from coach.instruments_registry import default_instrument
 from coach.models import OrgUnit, Role, User, hr_fact, hr_slice_stats
 from coach.models.analytics import ANY
 from coach.services import archetype_runs, directory, hr_moves, org_import
+from coach.services import people as person_edits
 
 from hr_builders import (
     STATS_KEY,
@@ -135,14 +136,14 @@ def test_a_directory_edit_that_moves_a_person_moves_their_figures(ctx):
     people = [person(f"d{i}@example.org", "Acme/A" if i < 3 else "Acme/B") for i in range(6)]
     for someone in people:
         submit(someone)
-    change = directory.PersonChange(
+    change = person_edits.PersonChange(
         name=people[0].name,
         email=people[0].email,
         role=Role.MANAGER,
         unit_path="Acme/B",
         manager_email="",
     )
-    directory.update_person(db.session, people[0], change)
+    person_edits.update_person(db.session, people[0], change)
     assert (_self_count(_unit("Acme/A")), _self_count(_unit("Acme/B"))) == (2, 4)
     assert_summaries_equal_a_rebuild()
 
@@ -151,8 +152,8 @@ def test_a_person_taken_out_of_every_unit_counts_only_for_the_organisation(ctx):
     people = [person(f"e{i}@example.org", "Acme/A") for i in range(3)]
     for someone in people:
         submit(someone)
-    change = directory.PersonChange(people[0].name, people[0].email, Role.MANAGER, "", "")
-    directory.update_person(db.session, people[0], change)
+    change = person_edits.PersonChange(people[0].name, people[0].email, Role.MANAGER, "", "")
+    person_edits.update_person(db.session, people[0], change)
     assert (_self_count(_unit("Acme/A")), _self_count(_unit("Acme")), _self_count(0)) == (2, 2, 3)
     assert_summaries_equal_a_rebuild()
 

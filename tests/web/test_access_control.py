@@ -31,7 +31,7 @@ from werkzeug.routing import Rule
 from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
-from coach.models import Milestone, TokenPurpose, User
+from coach.models import Milestone, OutboxMessage, TokenPurpose, User
 from coach.models._common import new_public_id
 from coach.services import account_links, campaigns, directory, passwords, plan_goals, plans
 from coach.services.feedback_rounds import default_deadline
@@ -120,6 +120,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "directory.person":                (302, 302, 403, 403, 200, 200),
     "directory.set_active":            (302, 302, 403, 403, 302, 302),
     "directory.resend_activation":     (302, 302, 403, 403, 302, 302),
+    "directory.approve_email":         (302, 302, 403, 403, 403, 302),
+    "directory.confirm_email":         (400, 400, 400, 400, 400, 400),  # not a real link
     "directory.import_people":         (302, 302, 403, 403, 200, 200),
     # HR: campaigns and imports
     "hr.campaign_list":                (302, 302, 403, 403, 200, 200),
@@ -137,8 +139,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     # administration
     "admin.index":                     (302, 302, 403, 403, 403, 200),
     "admin.outbox":                    (302, 302, 403, 403, 403, 200),
+    "admin.outbox_message":            (302, 302, 403, 403, 403, 200),
     "admin.audit_log":                 (302, 302, 403, 403, 403, 200),
-    "admin.unlock_account":            (302, 302, 403, 403, 403, 200),
     "admin.unlock_account":            (302, 302, 403, 403, 403, 200),
     # the JSON API
     "api.openapi":                     (200, 200, 200, 200, 200, 200),
@@ -174,6 +176,7 @@ PARAMETERS_BY_PREFIX: dict[tuple[str, str], str] = {
     ("/r/", "token"): "rater_token",
     ("/activate/", "token"): "activation_token",
     ("/reset-password/", "token"): "reset_token",
+    ("/directory/confirm-email/", "token"): "email_change_token",
 }
 PARAMETERS: dict[str, str] = {
     "invitation_id": "invitation",
@@ -187,13 +190,16 @@ PARAMETERS: dict[str, str] = {
     "assessment_id": "assessment",
     "number": "page_number",
     "instrument_id": "instrument",
+    "message_id": "outbox_message",
 }
 # Values in URLs that are not identifiers of stored rows, so need not be random ids.
 NOT_IDENTIFIERS = {
     "page_number": "a page of the instrument (1, 2, ...)",
     "instrument": "the instrument's slug from its YAML file, public by design",
+    "outbox_message": "an outbox row's number, on pages only administrators (who list them "
+    "all) can open",
 }
-SECRET_TOKENS = {"rater_token", "activation_token", "reset_token"}
+SECRET_TOKENS = {"rater_token", "activation_token", "reset_token", "email_change_token"}
 
 
 @pytest.fixture(autouse=True)
@@ -265,6 +271,8 @@ def world(app: Flask, make_user) -> World:  # type: ignore[no-untyped-def]
             "reset_token": _link_token(owner, TokenPurpose.RESET),
             "page_number": "1",
             "instrument": default_instrument().id,
+            "email_change_token": "a-link-that-was-never-sent-0123456789abcdef",
+            "outbox_message": str(db.session.scalar(select(OutboxMessage.id).limit(1))),
         }
         db.session.remove()
     return World(values)

@@ -176,12 +176,14 @@ def test_hr_cannot_make_anyone_an_administrator(app, auth, make_user):
     assert refused.status_code == 200 and "Not a valid choice" in refused.text
 
 
-def test_the_admin_outbox_lists_messages_with_their_links(app, auth, make_user):
+def test_the_admin_outbox_lists_messages_and_shows_each_link_on_its_own_page(app, auth, make_user):
     auth.sign_in(make_user("admin@example.org", role="admin", name="Ade Mensah"))
     _upload(auth, CSV)
     page = auth.client.get("/admin/outbox").text
     assert "No SMTP server is configured" in page
-    assert page.count("activation link") == 3
+    assert page.count("Open the activation message") == 3 and "/activate/" not in page
+    opened = re.findall(r'href="(/admin/outbox/\d+)"', page)
+    assert "/activate/" in auth.client.get(opened[0]).text
 
 
 def test_a_unit_name_too_long_gets_a_clear_message_not_an_error(app, auth, make_user):

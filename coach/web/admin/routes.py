@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     render_template,
     request,
 )
+from flask_login import current_user
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.mail import smtp_configured
-from coach.models import OutboxMessage, Role, User
+from coach.models import Role, User
 from coach.services import audit
+from coach.services import outbox as outbox_service
 from coach.web.access import roles_required
 
 bp = Blueprint("admin", __name__)
@@ -29,12 +32,21 @@ def index() -> str:
 @bp.get("/outbox")
 @roles_required(Role.ADMIN)
 def outbox() -> str:
-    """Every queued and sent message with its link: with no SMTP server, links are sent by hand."""
+    """Every queued and sent message, without links: each link is opened on its own page."""
     settings = current_app.config["COACH"]
-    messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(500)
-    ).all()
+    messages = outbox_service.messages(db.session)
     return render_template("admin/outbox.html", messages=messages, smtp=smtp_configured(settings))
+
+
+@bp.get("/outbox/<int:message_id>")
+@roles_required(Role.ADMIN)
+def outbox_message(message_id: int) -> str:
+    """One message; with no SMTP server its link is shown to pass on, and the look is audited."""
+    smtp = smtp_configured(current_app.config["COACH"])
+    opened = outbox_service.open_message(db.session, message_id, current_user, smtp_configured=smtp)
+    if opened is None:
+        abort(404)
+    return render_template("admin/outbox_message.html", opened=opened, smtp=smtp)
 
 
 @bp.get("/audit")

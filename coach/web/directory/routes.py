@@ -8,21 +8,28 @@ from werkzeug.wrappers import Response
 
 from coach.extensions import db
 from coach.models import Role, User
-from coach.services import account_links, directory, org_import
+from coach.services import directory, email_change, org_import, people
 from coach.services.accounts import AccountError, NewAccount, find_by_email
 from coach.web.access import roles_required
-from coach.web.directory.forms import ImportForm, PersonForm
+from coach.web.directory.forms import ConfirmEmailForm, ImportForm, PersonForm
+from coach.web.link_guessing import secret_link_limit
 
 bp = Blueprint("directory", __name__)
 HR_OR_ADMIN = (Role.HR, Role.ADMIN)
 
 
-def _limit_roles(form: PersonForm, person: User | None = None) -> None:
+def _manageable(public_id: str) -> User:
+    """The person, when the signed-in user may change them: HR never reaches an administrator."""
+    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    if not people.may_manage(current_user, person):
+        abort(403)
+    return person
+
+
+def _limit_roles(form: PersonForm) -> None:
     """Only administrators hand out, or change, the administrator role."""
     if current_user.has_role(Role.ADMIN):
         return
-    if person is not None and person.has_role(Role.ADMIN):
-        abort(403)
     form.role.choices = [c for c in form.role.choices if c.value != Role.ADMIN.value]
 
 
@@ -59,7 +66,7 @@ def new_person() -> str | Response:
         try:
             manager = _manager(form)
             unit = directory.ensure_unit(db.session, form.unit.data) if form.unit.data else None
-            person = directory.add_person(
+            person = people.add_person(
                 db.session,
                 NewAccount(
                     form.email.data or "",
@@ -70,6 +77,7 @@ def new_person() -> str | Response:
                 ),
                 base_url=_base_url(),
                 send_activation=form.send_activation.data,
+                actor=current_user,
             )
         except AccountError as exc:
             db.session.rollback()
@@ -93,11 +101,11 @@ def _manager(form: PersonForm) -> User | None:
 @roles_required(*HR_OR_ADMIN)
 def person(public_id: str) -> str | Response:
     """Edit or move a person."""
-    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    person = _manageable(public_id)
     form = PersonForm(data=_stored(person))
-    _limit_roles(form, person)
+    _limit_roles(form)
     if form.validate_on_submit():
-        change = directory.PersonChange(
+        change = people.PersonChange(
             form.name.data or "",
             form.email.data or "",
             Role(form.role.data),
@@ -105,14 +113,20 @@ def person(public_id: str) -> str | Response:
             form.manager_email.data or "",
         )
         try:
-            directory.update_person(db.session, person, change, current_user)
+            people.update_person(db.session, person, change, current_user, base_url=_base_url())
         except AccountError as exc:
             db.session.rollback()
-            form.manager_email.errors = [*form.manager_email.errors, str(exc)]
+            field = form.email if "e-mail address" in str(exc) else form.manager_email
+            field.errors = [*field.errors, str(exc)]
         else:
             flash(f"{person.name} was saved.", "success")
             return redirect(url_for(".person", public_id=public_id))
-    return render_template("directory/person.html", form=form, person=person)
+    return render_template(
+        "directory/person.html",
+        form=form,
+        person=person,
+        link_refusal=email_change.link_refusal(person),
+    )
 
 
 def _stored(person: User) -> dict[str, str]:
@@ -133,12 +147,12 @@ def _stored(person: User) -> dict[str, str]:
 @roles_required(*HR_OR_ADMIN)
 def set_active(public_id: str) -> Response:
     """Deactivate or reactivate; history and aggregates are kept either way."""
-    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    person = _manageable(public_id)
     if person.id == current_user.id:
         flash("You cannot deactivate yourself.", "error")
     else:
         active = request.form.get("active") == "1"
-        directory.set_active(db.session, person, active, current_user)
+        people.set_active(db.session, person, active, current_user)
         flash(f"{person.name} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for(".person", public_id=public_id))
 
@@ -147,10 +161,42 @@ def set_active(public_id: str) -> Response:
 @roles_required(*HR_OR_ADMIN)
 def resend_activation(public_id: str) -> Response:
     """Send a fresh activation link; an older unused one stops working."""
-    person = directory.person_by_public_id(db.session, public_id) or abort(404)
-    account_links.send_activation(db.session, person, _base_url())
-    flash(f"An activation e-mail to {person.email} is queued.", "success")
+    person = _manageable(public_id)
+    try:
+        people.send_password_link(db.session, person, current_user, _base_url())
+    except AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"An e-mail with a link to {person.email} is queued.", "success")
     return redirect(url_for(".person", public_id=public_id))
+
+
+@bp.post("/people/<public_id>/email-approval")
+@roles_required(Role.ADMIN)
+def approve_email(public_id: str) -> Response:
+    """An administrator vouches for a changed address, so links may go to it."""
+    person = directory.person_by_public_id(db.session, public_id) or abort(404)
+    email_change.approve(db.session, person, current_user)
+    flash(f"{person.email} is approved: links may go to it.", "success")
+    return redirect(url_for(".person", public_id=public_id))
+
+
+@bp.route("/confirm-email/<token>", methods=["GET", "POST"])
+@secret_link_limit
+def confirm_email(token: str) -> str | Response | tuple[str, int]:
+    """The person confirms, from their old address, that their new address is right."""
+    form = ConfirmEmailForm()
+    try:
+        person = email_change.pending_confirmation(db.session, token)
+        if form.validate_on_submit():
+            email_change.confirm(db.session, token)
+            flash(f"Thank you: {person.email} is confirmed as your address.", "success")
+            return redirect(url_for("main.home"))
+    except AccountError as exc:
+        db.session.rollback()
+        return render_template("directory/confirm_email.html", problem=str(exc)), 400
+    return render_template("directory/confirm_email.html", form=form, person=person)
 
 
 @bp.route("/import", methods=["GET", "POST"])

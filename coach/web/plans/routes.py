@@ -130,6 +130,8 @@ def trends() -> str:
 def plan_page(public_id: str) -> str:
     """The plan: status at a glance, what is due, each goal's progress (owner or shared)."""
     plan = plans.readable_plan(db.session, current_user, public_id) or abort(404)
+    if plan.owner_id != current_user.id:
+        plans.record_manager_view(db.session, plan, current_user)
     return _render_plan(plan)
 
 
