@@ -61,7 +61,7 @@ EXAMPLES = int(os.environ.get("COACH_FUZZ_EXAMPLES") or 50)
 MAX_BODY = 2 * 1024 * 1024
 PROBE = "xss-probe"
 # Tables that record attempts as such, so change on refused requests by design.
-ATTEMPT_TABLES = {"audit_event", "rate_limit_counter"}
+ATTEMPT_TABLES = {"audit_event", "rate_limit_counter", "sign_in_throttle"}
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

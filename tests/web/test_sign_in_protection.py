@@ -21,7 +21,7 @@ from coach import proxies
 from coach.config import Settings
 from coach.extensions import db, limiter
 from coach.models import AuditEvent, OutboxMessage, User
-from coach.models._common import utcnow
+from coach.models._common import as_utc, utcnow
 from coach.models.audit import RateLimitCounter, SignInThrottle
 from coach.services import passwords
 from coach.services import sign_in_throttle as throttle
@@ -66,7 +66,7 @@ def _waits(app: Flask) -> dict[str, timedelta]:
     with app.app_context():
         now = utcnow()
         rows = db.session.execute(select(SignInThrottle.key, SignInThrottle.blocked_until))
-        return {key: until.replace(tzinfo=now.tzinfo) - now for key, until in rows if until}
+        return {key: as_utc(until) - now for key, until in rows if until}
 
 
 @pytest.fixture(autouse=True)
