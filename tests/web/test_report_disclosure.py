@@ -19,6 +19,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, User
+from coach.scoring.anonymity import RaterGroup
 from coach.services import feedback_rounds as rounds
 from coach.services import rating
 
@@ -27,12 +28,16 @@ from feedback_helpers import BASE, raters
 SCALE = "execution"  # four items, none reversed
 
 
-def _closed_round(subject_email: str, answers: dict[str, dict[str, int | None]]) -> str:
-    """A round whose peers (peer0@..., peer1@...) give these answers; closed at once."""
+def _closed_round(
+    subject_email: str,
+    answers: dict[str, dict[str, int | None]],
+    nominees: list[tuple[str, str, str]] | None = None,
+) -> str:
+    """A round whose raters (by default peers peer0@..., peer1@...) give these answers."""
     instrument = default_instrument()
     subject = db.session.scalar(select(User).where(User.email == subject_email))
     found = rounds.start_round(db.session, subject, instrument, rounds.default_deadline())
-    rounds.nominate(db.session, found, raters({"peer": len(answers)}), BASE)
+    rounds.nominate(db.session, found, nominees or raters({"peer": len(answers)}), BASE)
     rounds.open_round(db.session, found, BASE, 3)
     for invitation in list(found.invitations):
         rating.save_draft(db.session, invitation, instrument, answers[invitation.email], {}, 7)
@@ -105,8 +110,6 @@ def test_a_peer_who_answered_one_question_of_a_scale_cannot_be_read_from_the_rep
     with app.app_context():
         instrument = default_instrument()
         answers = [*peers.values(), _on_scale({}, 1)]
-        from coach.scoring.anonymity import RaterGroup
-
         group = [(RaterGroup.PEER, a) for a in answers]
         assert audit(instrument, group, 3, shown_from_json(low_body)) == []
 
@@ -166,3 +169,46 @@ def test_report_means_in_the_api_carry_the_precision_of_the_page(app, auth, make
     assert "4.3" in page
     bands = [b for s in body["scales"] for f in s["figures"] for b in f["band"]]
     assert all(b == round(b, 1) for b in bands)
+
+
+def test_a_mixed_round_read_through_the_api_reveals_no_rater_to_the_auditor(app, auth, make_user):
+    subject = _sign_in_subject(app, auth, make_user)
+    spec = {"manager": 1, "peer": 4, "direct_report": 2, "other": 2}
+    for relationship, count in spec.items():
+        for n in range(count if relationship != "peer" else 0):
+            make_user(f"{relationship}{n}@example.org", name=f"{relationship} {n}")
+    with app.app_context():
+        sam = db.session.scalar(select(User).where(User.email == subject))
+        boss = db.session.scalar(select(User).where(User.email == "manager0@example.org"))
+        sam.manager_id = boss.id  # only the directory's manager may rate as the manager
+        db.session.commit()
+        instrument = default_instrument()
+        base = {i.id: 2 + len(i.id) % 4 for i in instrument.items}
+        answers = {
+            "manager0@example.org": _everywhere(5),
+            "peer0@example.org": base,
+            "peer1@example.org": _on_scale(base, 4, 4, 4, 4),
+            "peer2@example.org": _on_scale(base, 1, None, 3),  # scored on three of four
+            "peer3@example.org": _on_scale({}, 5),  # one question, no score anywhere
+            "direct_report0@example.org": _everywhere(3),
+            "direct_report1@example.org": {**_everywhere(4), instrument.items[0].id: None},
+            "other0@example.org": _everywhere(2),
+            "other1@example.org": base,
+        }
+        round_id = _closed_round(subject, answers, raters(spec))
+        group = {
+            "manager": RaterGroup.MANAGER,
+            "peer": RaterGroup.PEER,
+            "direct_report": RaterGroup.DIRECT_REPORT,
+            "other": RaterGroup.OTHER,
+        }
+        rated = [
+            (group[email.split("@")[0].rstrip("0123456789")], a) for email, a in answers.items()
+        ]
+    body = auth.client.get(f"/api/v1/rounds/{round_id}/report").get_json()
+    shown = shown_from_json(body)
+    # The API carries the question figures too, so the audit covers all the page shows.
+    assert any(item["figures"] for scale in body["scales"] for item in scale["items"])
+    assert {f.figure for f in shown} >= {"manager", "peer", "others"}  # small groups merged
+    with app.app_context():
+        assert audit(default_instrument(), rated, 3, shown) == []
