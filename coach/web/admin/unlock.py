@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import EmailField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from coach.extensions import db
 from coach.models import Role
 from coach.services import accounts
 from coach.web.access import roles_required
 from coach.web.admin.routes import bp
-from coach.web.auth.forms import UnlockAccountForm
+
+
+class UnlockAccountForm(FlaskForm):
+    """The address of an account that wrong passwords made wait."""
+
+    email = EmailField("E-mail of the account", validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField("Unlock")
 
 
 @bp.route("/unlock", methods=["GET", "POST"])

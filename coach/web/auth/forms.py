@@ -43,10 +43,3 @@ class SetPasswordForm(FlaskForm):
         "New password again", validators=[DataRequired(), EqualTo("new", "The passwords differ.")]
     )
     submit = SubmitField("Save my password")
-
-
-class UnlockAccountForm(FlaskForm):
-    """The address of an account that wrong passwords made wait."""
-
-    email = EmailField("E-mail of the account", validators=[DataRequired(), Length(max=254)])
-    submit = SubmitField("Unlock")
