@@ -103,7 +103,9 @@ def test_a_six_manager_campaign_merges_states_under_five_rounds_and_counts_answe
     app, auth, make_user
 ):
     ops, _ = _hr(app, auth, make_user)
-    url = _create(auth, ops).request.path
+    created = _create(auth, ops)
+    assert "6 rounds created, each manager notified." in created.text
+    url = created.request.path
     assert _progress(auth.client.get(url).text) == (
         "Progress Rounds 6 Choosing raters 6 Open 0 Closed 0 "
         "Answers are counted once at least 5 rounds have invited their raters."
