@@ -193,10 +193,11 @@ def progress(session: Session, campaign: Campaign) -> CampaignProgress:
 
 
 def open_drafts(session: Session, campaign: Campaign, base_url: str, floor: int) -> int:
-    """Open every draft round of the campaign that has raters; returns how many opened."""
+    """Open every draft round with a rater who can be invited now; returns how many opened."""
     opened = 0
     for found in _rounds(session, campaign):
-        if found.state == RoundState.DRAFT.value and found.invitations:
+        ready = any(rounds.is_invitable(i) for i in found.invitations)
+        if found.state == RoundState.DRAFT.value and ready:
             rounds.stage_open(session, found, base_url, floor)
             opened += 1
     session.commit()

@@ -344,3 +344,40 @@ def test_a_colleague_added_by_address_is_invited_at_once_under_their_directory_n
                 select(OutboxMessage.to_address).where(OutboxMessage.kind == "invitation")
             )
         )
+
+
+def test_hr_opening_a_campaign_skips_a_round_whose_only_rater_waits_for_approval(app):
+    _org(app)
+    hr = _signed_in(app, "hana@acme.test")
+    with app.app_context():
+        sales = db.session.scalar(select(User).where(User.email == "otto@acme.test")).unit
+        unit_id = sales.public_id
+    page = hr.client.get("/hr/campaigns")
+    created = hr.client.post(
+        "/hr/campaigns",
+        data={
+            "name": "Winter",
+            "unit": unit_id,
+            "deadline": "2099-01-31",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    campaign_url = created.headers["Location"]
+    subject = _signed_in(app, "otto@acme.test")
+    with app.app_context():
+        round_id = db.session.scalar(select(FeedbackRound.public_id))
+        proposed = list(db.session.scalars(select(Invitation.public_id)))
+    round_url = f"/feedback/{round_id}"
+    for invitation_id in proposed:  # the campaign proposed directory people only
+        subject.post(f"{round_url}/raters/{invitation_id}/withdraw", page=round_url)
+    _add(subject, round_url, "Cleo Client", OUTSIDER)
+    opened = hr.post(f"{campaign_url}/open", page=campaign_url)
+    assert opened.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(FeedbackRound.state)) == "draft"
+        invited = db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.kind == "invitation")
+        )
+        assert invited == 0
