@@ -60,8 +60,11 @@ def disclosed_groups(
     parts = atoms(projected, universe)
     rows = [[1.0 if part <= s else 0.0 for part in parts] for s in projected]
     found = []
-    for size in range(1, len(parts) + 1):
-        for chosen in combinations(range(len(parts)), size):
+    # A group of fewer than ``floor`` members is a union of at most floor - 1 atoms, each
+    # smaller than ``floor``: only those are tried (the rest cannot add up to such a group).
+    small = [i for i, part in enumerate(parts) if len(part) < floor]
+    for size in range(1, min(len(small), floor - 1) + 1):
+        for chosen in combinations(small, size):
             members = sum(len(parts[i]) for i in chosen)
             if not 0 < members < floor:
                 continue

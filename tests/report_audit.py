@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from disclosure_audit import determined, disclosed_groups
-
 from coach.instrument.schema import Instrument
 from coach.scoring.anonymity import RaterGroup
+
+from disclosure_audit import determined, disclosed_groups
 
 M, P, D, O = (  # noqa: E741 (O is the OTHER group, as in the other tests)
     RaterGroup.MANAGER,

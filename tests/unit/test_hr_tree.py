@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from disclosure_audit import disclosed_groups
-
 from coach.scoring.hr_progress import answers_shown, state_counts
 from coach.scoring.hr_tree import remainders, shown_units, subtree_totals
+
+from disclosure_audit import disclosed_groups
 
 ROOT = 0
 

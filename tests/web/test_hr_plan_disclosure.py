@@ -14,14 +14,13 @@ import io
 import re
 from datetime import date, timedelta
 
-from disclosure_audit import disclosed_groups
-
 from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
 from coach.services import directory, plan_goals, plans
 from coach.services.plan_goals import GoalDraft
 
+from disclosure_audit import disclosed_groups
 from hr_builders import person
 from plan_helpers import submit_assessment, user
 
