@@ -147,6 +147,27 @@ _SCHEMAS: dict[str, Any] = {
                             ),
                             description="only the figures that may be shown on this scale",
                         ),
+                        "hidden": _array(_string(), description="why figures are not shown"),
+                        "items": _array(
+                            _object(
+                                {
+                                    "id": _string(),
+                                    "self": _nullable("integer"),
+                                    "figures": _array(
+                                        _object(
+                                            {
+                                                "figure": _string(),
+                                                "label": _string(),
+                                                "mean": _number(),
+                                                "n": _integer(),
+                                            }
+                                        )
+                                    ),
+                                    "hidden": _array(_string()),
+                                }
+                            ),
+                            description="each item's figures: the scale figure's raters only",
+                        ),
                     }
                 )
             ),
