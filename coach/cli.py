@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from coach import cli_demo, mail
+from coach import cli_demo, cli_units, mail
 from coach.coaching.actions import LIBRARY_FILE, validate_action_library
 from coach.config import Settings
 from coach.extensions import db
@@ -52,6 +52,7 @@ def register(app: Flask) -> None:
     """Attach the app-bound commands."""
     app.cli.add_command(create_user)
     cli_demo.register(app)
+    cli_units.register(app)
     app.cli.add_command(import_people)
     app.cli.add_command(send_mail)
     app.cli.add_command(seed_synthetic)

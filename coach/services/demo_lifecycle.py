@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coach.models import Campaign, OrgUnit, User
-from coach.models.analytics import hr_fact, hr_slice_stats, hr_unit_ancestor
-from coach.services import personal_data
+from coach.models import OrgUnit, User
+from coach.services import personal_data, unit_cleanup
 from coach.services.demo import DEMO_COMPANY, DEMO_DOMAIN
 
 _YES = {"1", "true", "yes", "on"}
@@ -70,31 +69,4 @@ def _remove_unused_demo_units(session: Session) -> int:
     root = session.scalar(
         select(OrgUnit).where(OrgUnit.parent_id.is_(None), OrgUnit.name == DEMO_COMPANY)
     )
-    if root is None:
-        return 0
-    subtree = list(
-        session.scalars(
-            select(OrgUnit).where(OrgUnit.tree_path.startswith(root.tree_path, autoescape=True))
-        )
-    )
-    ids = [u.id for u in subtree]
-    used = set(session.scalars(select(User.unit_id).where(User.unit_id.in_(ids))))
-    used |= set(session.scalars(select(Campaign.unit_id).where(Campaign.unit_id.in_(ids))))
-    kept = {
-        int(part)
-        for unit in subtree
-        if unit.id in used
-        for part in unit.tree_path.strip("/").split("/")
-    }
-    gone = [i for i in ids if i not in kept]
-    if gone:
-        session.execute(delete(hr_fact).where(hr_fact.c.unit_id.in_(gone)))
-        session.execute(delete(hr_slice_stats).where(hr_slice_stats.c.unit_id.in_(gone)))
-        session.execute(
-            delete(hr_unit_ancestor).where(
-                or_(hr_unit_ancestor.c.unit_id.in_(gone), hr_unit_ancestor.c.ancestor_id.in_(gone))
-            )
-        )
-        session.execute(delete(OrgUnit).where(OrgUnit.id.in_(gone)))
-    session.commit()
-    return len(gone)
+    return 0 if root is None else unit_cleanup.remove_unused_units(session, root)

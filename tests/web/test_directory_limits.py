@@ -101,3 +101,37 @@ def test_the_units_api_lists_a_ten_level_tree_with_paths(app, auth, make_user):
         assert node["people_including_below"] == 1
         node = node["children"][0]
     assert node["path"] == ten and node["people"] == 1 and node["children"] == []
+
+
+def test_units_left_by_a_hostile_import_can_be_cleared_once_nobody_is_in_them(app, auth, make_user):
+    _hr(auth, make_user)
+    with app.app_context():  # a chain made before the limits, with someone at its bottom
+        hr = db.session.scalar(select(User).where(User.email == "hr@example.org"))
+        parent = None
+        for level in range(600):
+            parent = OrgUnit(name=f"L{level}", parent=parent)
+            db.session.add(parent)
+        hr.unit = parent
+        db.session.flush()
+        for unit in db.session.scalars(select(OrgUnit).order_by(OrgUnit.id)):
+            unit.tree_path = "/"  # deep paths do not fit PostgreSQL's column; unused here
+        public_id = hr.public_id
+        db.session.commit()
+    url = f"/directory/people/{public_id}"
+    moved = auth.client.post(
+        url,
+        data={
+            "name": "Helena Brandt",
+            "email": "hr@example.org",
+            "role": "hr",
+            "unit": "Acme/People",
+            "csrf_token": csrf_from(auth.client.get(url).text),
+        },
+    )
+    assert moved.status_code == 302
+    result = app.test_cli_runner().invoke(args=["remove-unused-units", "--yes"])
+    assert result.exit_code == 0 and "Removed 600 unused units." in result.output
+    units = auth.client.get("/api/v1/hr/units").get_json()["units"]
+    assert [(u["name"], [c["path"] for c in u["children"]]) for u in units] == [
+        ("Acme", ["Acme/People"])
+    ]
