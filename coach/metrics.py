@@ -30,8 +30,10 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import event, func, inspect, select
+from sqlalchemy.engine import Result
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.dml import Update
 
 from coach.extensions import db
 from coach.models import (
@@ -42,6 +44,7 @@ from coach.models import (
     MessageStatus,
     OutboxMessage,
 )
+from coach.services.audit import Event
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 TOKEN_ENV = "COACH_METRICS_TOKEN"  # noqa: S105 (the variable's name, not a token)
@@ -79,7 +82,8 @@ MAIL_HEARTBEAT = Gauge(
 )
 
 bp = Blueprint("metrics", __name__)
-_RESPONSES = FeedbackResponse.__table__
+_RESPONSES = FeedbackResponse.__tablename__
+_ASSESSMENTS = Assessment.__tablename__
 
 
 def mail_heartbeat() -> None:
@@ -110,7 +114,7 @@ def _count_flushed(session: Session, flush_context: Any) -> None:
     for item in session.new:
         if isinstance(item, FeedbackResponse):
             pending["rater"] = pending.get("rater", 0) + 1
-        elif isinstance(item, AuditEvent) and item.event == "sign_in_failed":
+        elif isinstance(item, AuditEvent) and item.event == Event.SIGN_IN_FAILED:
             pending["sign_in_failed"] = pending.get("sign_in_failed", 0) + 1
     for item in session.dirty:
         if isinstance(item, Assessment):
@@ -119,13 +123,22 @@ def _count_flushed(session: Session, flush_context: Any) -> None:
                 pending["self"] = pending.get("self", 0) + 1
 
 
-def _count_inserted(state: ORMExecuteState) -> None:
-    """Responses are written with plain INSERTs (coach/services/rating.py): count their rows."""
-    if not state.is_insert or getattr(state.statement, "table", None) is not _RESPONSES:
-        return
-    rows = len(state.parameters) if isinstance(state.parameters, list) else 1
+def _count_statements(state: ORMExecuteState) -> Result[Any] | None:
+    """Submissions written as plain statements: response INSERTs, the assessment lock UPDATE."""
+    statement = state.statement
+    table = getattr(getattr(statement, "table", None), "name", None)  # ORM tables are copies
     pending: dict[str, int] = state.session.info.setdefault(_PENDING, {})
-    pending["rater"] = pending.get("rater", 0) + rows
+    if state.is_insert and table == _RESPONSES:
+        rows = len(state.parameters) if isinstance(state.parameters, list) else 1
+        pending["rater"] = pending.get("rater", 0) + rows
+    elif state.is_update and table == _ASSESSMENTS and isinstance(statement, Update):
+        values = statement.compile().params
+        if values.get("status") == AssessmentStatus.SUBMITTED.value:
+            result = state.invoke_statement()
+            locked = int(getattr(result, "rowcount", 0) or 0)
+            pending["self"] = pending.get("self", 0) + locked
+            return result
+    return None
 
 
 def _count_committed(session: Session) -> None:
@@ -144,7 +157,7 @@ def _forget(session: Session) -> None:
 
 
 event.listen(Session, "after_flush", _count_flushed)
-event.listen(Session, "do_orm_execute", _count_inserted)
+event.listen(Session, "do_orm_execute", _count_statements, retval=True)
 event.listen(Session, "after_commit", _count_committed)
 event.listen(Session, "after_rollback", _forget)
 

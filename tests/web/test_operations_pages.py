@@ -18,6 +18,7 @@ from coach.services import directory
 
 from conftest import csrf_from
 from feedback_helpers import open_round_with, raters
+from plan_helpers import submit_assessment
 
 TOKEN = "operator-scrape-token-0123456789abcdef"
 
@@ -180,3 +181,12 @@ def test_json_logs_give_each_request_one_line_without_tokens_or_personal_data(
     token = link.rsplit("/", 1)[1]
     for private in (token, "utm_source", "secret-place", "subject@example.org", "hunter2"):
         assert private not in text, private
+
+
+def test_a_submitted_self_assessment_moves_the_self_counter(app, client, make_user, metrics_token):
+    email = make_user()
+    before = _value(_scrape(client).text, "coach_submissions_total", 'kind="self"')
+    with app.app_context():
+        submit_assessment(email)
+    after = _value(_scrape(client).text, "coach_submissions_total", 'kind="self"')
+    assert after == before + 1
