@@ -118,11 +118,13 @@ def add_raters(public_id: str) -> Response | tuple[str, int]:
 
 def _added_message(added: int, waiting: int) -> str:
     message = f"Added {added} rater{'' if added == 1 else 's'}."
-    if waiting:
-        message += (
-            f" {waiting} of them {'is' if waiting == 1 else 'are'} not in the directory, so your "
-            "manager or HR must approve them before any invitation is sent."
-        )
+    approval = "your manager or HR must approve them before any invitation is sent."
+    if waiting and waiting == added:
+        who = "This person is" if added == 1 else "They are"
+        message += f" {who} not in the directory, so {approval}"
+    elif waiting:
+        verb = "is" if waiting == 1 else "are"
+        message += f" {waiting} of them {verb} not in the directory, so {approval}"
     return message
 
 
