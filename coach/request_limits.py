@@ -41,7 +41,7 @@ def limit_request() -> None:
     upload_limit = current_app.config["MAX_CONTENT_LENGTH"]
     limit = upload_limit if request.endpoint in UPLOAD_ENDPOINTS else FORM_LIMIT
     request.max_content_length = limit
-    if request.content_length is not None and request.content_length > limit:
+    if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
     if request.mimetype == "application/x-www-form-urlencoded":
         body = request.get_data(cache=True)  # bounded by the limit; the form is parsed from it
