@@ -296,7 +296,9 @@ def test_reset_requests_take_as_long_for_unknown_addresses_as_for_real_ones(app,
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 30
     ratio = median(timings["known"]) / median(timings["unknown"])
-    assert 0.67 < ratio < 1.5, timings  # before: about 2 (the known path alone committed)
+    # Measured here: 1.06 to 1.12 now; 1.42 (PostgreSQL) and 1.51 (SQLite) before, when only
+    # a real account's request wrote and committed anything.
+    assert 0.77 < ratio < 1.3, timings
 
 
 # --- the password-change form --------------------------------------------------------------------
