@@ -56,7 +56,7 @@ def _row(payload: dict[str, Any], figure: str, source: str = "", **values: Any) 
         "unit": unit,
         "cycle": values.pop("cycle", filters["cycle"]),
         "rater_group": filters["rater_group"] if source == "others" else "",
-        "archetype": filters["archetype"],
+        "archetype": "",
         "source": source,
         **values,
     }
@@ -100,7 +100,7 @@ def _block_rows(payload: dict[str, Any], source: str) -> Iterator[tuple[str, Row
                 sd=figures["sd"],
             ),
         )
-        for band in figures["bands"]:
+        for band in figures.get("bands", []):
             item = f"{index}_index {band['low']}-{band['high']}"
             yield "distributions", _row(payload, "distributions", source, item=item, n=band["n"])
     for figure in ("quadrants", "archetypes"):

@@ -25,7 +25,8 @@ from coach.config import Settings
 from coach.instrument import Instrument
 from coach.models import ArchetypeAssignment
 from coach.scoring.hr_anonymity import HR_MIN_N
-from coach.services import archetype_models, hr_visibility
+from coach.scoring.hr_disclosure import partition_shown
+from coach.services import archetype_models
 
 METHODS = {"kmeans": "k-means", "gmm": "Gaussian mixture", "prototypes": "theory prototypes"}
 LOWEST_SCALES = 2
@@ -109,7 +110,7 @@ def archetype_cards(session: Session, instrument: Instrument) -> dict[str, Any]:
     model = archetype_models.model_of(run)
     sizes = _sizes(session, instrument.id, run.id)
     total = sum(sizes.values())
-    shown = hr_visibility.partition_shown(total, sizes)
+    shown = partition_shown(total, sizes)
     names = {s.id: s.name for s in instrument.scales}
     library = action_library(instrument)
     cards = []

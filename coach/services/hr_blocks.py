@@ -1,7 +1,8 @@
-"""The dashboard's blocks for one source (self or others): figures that pass the check.
+"""The dashboard's blocks for one source (self or others): figures the protection allows.
 
-Each function takes slice rows already read (``hr_slices``) and returns plain dicts in
-which a suppressed figure is simply absent.
+Each function takes slice rows already read (``hr_slices``) and the protected table of
+``hr_protection`` and returns plain dicts in which a suppressed figure is simply absent.
+Counts of a classification (quadrants, index bands) appear for the whole organisation only.
 """
 
 from __future__ import annotations
@@ -11,85 +12,32 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coach.models.analytics import ANY, QUADRANTS
+from coach.models.analytics import QUADRANTS
 from coach.scoring.quadrants import Quadrant
-from coach.services import hr_visibility
 from coach.services.hr_filters import SOURCES, Filters
 from coach.services.hr_layout import Layout, cycle_label
-from coach.services.hr_slices import Combo, Scope, load_scale_counts, mean_sd, variants
+from coach.services.hr_protection import ORG_KEY, Protection, protect, unit_tree
+from coach.services.hr_slices import Combo, Scope, mean_sd
 
 HEAT_BANDS = ((-0.5, "lo2"), (-0.2, "lo1"), (0.2, "mid"), (0.5, "hi1"))
 """Heatmap classes by a child unit's difference from the selected unit (else "hi2")."""
 QUADRANT_LABELS = {q.value: q.title for q in Quadrant}
 Rows = Mapping[tuple[str, str, Combo], Mapping[str, Any]]
 
+
 Counts = dict[tuple[str, str, Combo], tuple[int, int]]
 
 
-def visible(
-    scope_parents: Mapping[str, str | None],
-    counts: Counts,
-    source: str,
-    combo: Combo,
-    active: list[str],
-    archetype_keys: list[str],
-) -> tuple[set[str], list[Combo], set[str]]:
-    """Shown units for one source and combo, the variants checked, and units excluded."""
-
-    def n(k: str, c: Combo) -> int:
-        return counts.get((source, k, c), (0, 0))[0]
-
-    checked = variants(combo, active)
-    exact = {k: n(k, combo) for k in scope_parents}
-    unfiltered = [{k: n(k, v) for k in scope_parents} for v in checked]
-    excluded: set[str] = set()
-    cycle, group, archetype = combo
-    if archetype != ANY:
-        for k in scope_parents:
-            cells = {a: n(k, (cycle, group, a)) for a in archetype_keys}
-            if archetype not in hr_visibility.partition_shown(n(k, (cycle, group, ANY)), cells):
-                excluded.add(k)
-    shown = hr_visibility.shown(scope_parents, exact, unfiltered, excluded)
-    return shown, checked, excluded
-
-
-def differs(counts: Counts, source: str, keys: Any, combos: list[Combo]) -> bool:
-    return any(
-        counts.get((source, k, c), (0, 0))[1] < counts.get((source, k, c), (0, 0))[0]
-        for k in keys
-        for c in combos
-    )
-
-
-def scale_visibility(
-    session: Session,
-    layout: Layout,
-    scope: Scope,
-    counts: Counts,
-    filters: Filters,
-    archetype_keys: list[str],
-) -> dict[str, tuple[set[str], list[set[str]]]]:
-    """Per source: units shown, and per scale slot the units whose scale figure is shown."""
-    parents = scope.parents
-    out: dict[str, tuple[set[str], list[set[str]]]] = {}
-    for source in SOURCES:
-        combo = filters.combo(source)
-        units, checked, excluded = visible(
-            parents, counts, source, combo, filters.active(source), archetype_keys
-        )
-        per_scale = [units for _ in layout.scale_ids]
-        if differs(counts, source, parents, [combo, *checked]):
-            by_slot = load_scale_counts(session, layout, parents, [combo, *checked])
-            blank = [0] * len(layout.scale_ids)
-            per_scale = []
-            for i in range(len(layout.scale_ids)):
-                exact = {k: by_slot.get((source, k, combo), blank)[i] for k in parents}
-                unfiltered = [
-                    {k: by_slot.get((source, k, v), blank)[i] for k in parents} for v in checked
-                ]
-                per_scale.append(hr_visibility.shown(parents, exact, unfiltered, excluded) & units)
-        out[source] = (units, per_scale)
-    return out
+def protections(
+    session: Session, layout: Layout, filters: Filters, cycles: list[int]
+) -> dict[tuple[str, int], Protection]:
+    """The protected table for each source and half-year the view needs (module doc)."""
+    tree = unit_tree(session)
+    return {
+        (source, cycle): protect(session, layout, source, filters.combo(source, cycle), tree)
+        for source in SOURCES
+        for cycle in cycles
+    }
 
 
 def _band(difference: float) -> str:
@@ -104,11 +52,11 @@ def _scale_figures(
     names: Mapping[str, Any],
     row: Mapping[str, Any],
     key: str,
-    per_scale: list[set[str]],
+    per_scale: Mapping[str, set[str]],
 ) -> list[dict[str, Any]]:
     figures = []
     for i, scale_id in enumerate(layout.scale_ids, start=1):
-        if key not in per_scale[i - 1] or row[f"n{i}"] == 0:
+        if key not in per_scale[scale_id] or row[f"n{i}"] == 0:
             continue
         mean, sd = mean_sd(row[f"n{i}"], row[f"sum{i}"], row[f"sq{i}"])
         scale = names.get(scale_id)
@@ -126,25 +74,37 @@ def _scale_figures(
     return figures
 
 
-def _index(layout: Layout, row: Mapping[str, Any], index: str) -> dict[str, Any] | None:
+def _index(
+    layout: Layout,
+    row: Mapping[str, Any],
+    index: str,
+    shown: bool,
+    bands: list[tuple[int, int]] | None,
+) -> dict[str, Any] | None:
     n = row[f"{index}_n"]
-    if n != row["n"] or n == 0:
-        return None  # a blank pole for someone: the index would describe a different group
+    if not shown or n == 0:
+        return None
     mean, sd = mean_sd(n, row[f"{index}_sum"], row[f"{index}_sq"])
-    counts = [row[f"{index}_b{b}"] for b in range(len(layout.bin_edges) + 1)]
-    bands = [
-        {
-            "low": round(layout.bin_range(first)[0], 2),
-            "high": round(layout.bin_range(last)[1], 2),
-            "n": people,
-        }
-        for first, last, people in hr_visibility.merged_bands(counts)
-    ]
-    return {"n": n, "mean": round(mean or 0, 3), "sd": round(sd, 3) if sd else None, "bands": bands}
+    figures: dict[str, Any] = {
+        "n": n,
+        "mean": round(mean or 0, 3),
+        "sd": round(sd, 3) if sd else None,
+    }
+    if bands is not None:
+        figures["bands"] = [
+            {
+                "low": round(layout.bin_range(first)[0], 2),
+                "high": round(layout.bin_range(last)[1], 2),
+                "n": sum(row[f"{index}_b{b}"] for b in range(first, last + 1)),
+            }
+            for first, last in bands
+        ]
+    return figures
 
 
-def _cells(total: int, cells: Mapping[str, int], labels: Mapping[str, str]) -> list[dict[str, Any]]:
-    shown = hr_visibility.partition_shown(total, cells)
+def _cells(
+    cells: Mapping[str, int], shown: set[str], labels: Mapping[str, str]
+) -> list[dict[str, Any]]:
     return [{"key": k, "label": labels.get(k, k), "n": cells[k]} for k in cells if k in shown]
 
 
@@ -154,44 +114,47 @@ def block(
     scope: Scope,
     source: str,
     filters: Filters,
-    visibility: tuple[set[str], list[set[str]]],
-    rows: Mapping[tuple[str, str, Combo], Mapping[str, Any]],
-    archetype_names: Mapping[str, str],
+    protection: Protection,
+    rows: Rows,
 ) -> dict[str, Any]:
-    units, per_scale = visibility
+    """One source's figures for the selected unit and its children (absent when hidden)."""
     combo = filters.combo(source)
     row = rows.get((source, scope.current, combo))
-    if scope.current not in units or row is None:
+    if scope.current not in protection.units or row is None:
         return {"shown": False}
+    whole = scope.current == ORG_KEY
     block: dict[str, Any] = {
         "shown": True,
         "n": row["n"],
-        "scales": _scale_figures(layout, names, row, scope.current, per_scale),
+        "scales": _scale_figures(layout, names, row, scope.current, protection.scales),
         "indexes": {
             name: figures
             for name, index in (("leader", "li"), ("manager", "mi"))
-            if (figures := _index(layout, row, index)) is not None
+            if (
+                figures := _index(
+                    layout,
+                    row,
+                    index,
+                    scope.current in protection.indexes[index],
+                    protection.bands.get(index) if whole else None,
+                )
+            )
+            is not None
         },
-        "quadrants": _cells(row["n"], {q: row[f"q_{q}"] for q in QUADRANTS}, QUADRANT_LABELS),
     }
-    if filters.archetype == ANY and archetype_names:
-        cells = {
-            key: rows[(source, scope.current, (combo[0], combo[1], key))]["n"]
-            for key in archetype_names
-            if (source, scope.current, (combo[0], combo[1], key)) in rows
-        }
-        block["archetypes"] = _cells(row["n"], cells, archetype_names)
-    if source == "others":
-        rate = row["responded"] / row["invited"] if row["invited"] else None
-        block["participation"] = {
-            "invited": row["invited"],
-            "responded": row["responded"],
-            "rate": round(rate, 3) if rate is not None else None,
-            "rate_percent": round(rate * 100) if rate is not None else None,
-        }
-    block["heatmap"] = _heatmap(
-        layout, scope, source, combo, block["scales"], units, per_scale, rows
-    )
+    if whole:
+        block["quadrants"] = _cells(
+            {q: row[f"q_{q}"] for q in QUADRANTS}, protection.quadrants, QUADRANT_LABELS
+        )
+        if source == "others":
+            rate = row["responded"] / row["invited"] if row["invited"] else None
+            block["participation"] = {
+                "invited": row["invited"],
+                "responded": row["responded"],
+                "rate": round(rate, 3) if rate is not None else None,
+                "rate_percent": round(rate * 100) if rate is not None else None,
+            }
+    block["heatmap"] = _heatmap(layout, scope, source, combo, block["scales"], protection, rows)
     return block
 
 
@@ -201,13 +164,13 @@ def _heatmap(
     source: str,
     combo: Combo,
     own: list[dict[str, Any]],
-    units: set[str],
-    per_scale: list[set[str]],
-    rows: Mapping[tuple[str, str, Combo], Mapping[str, Any]],
+    protection: Protection,
+    rows: Rows,
 ) -> list[dict[str, Any]]:
     reference = {s["id"]: s["mean"] for s in own}
+    units = protection.units
     slots = [
-        (scale_id, f"n{i}", f"sum{i}", per_scale[i - 1])
+        (scale_id, f"n{i}", f"sum{i}", protection.scales[scale_id])
         for i, scale_id in enumerate(layout.scale_ids, start=1)
         if scale_id in reference
     ]
@@ -233,35 +196,29 @@ def trends(
     layout: Layout,
     names: Mapping[str, Any],
     scope: Scope,
-    counts: Counts,
     filters: Filters,
     cycles: list[int],
-    rows: Mapping[tuple[str, str, Combo], Mapping[str, Any]],
-    archetype_keys: list[str],
+    rows: Rows,
+    protected: Mapping[tuple[str, int], Protection],
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per source, the selected unit's figures in each cycle that may be shown."""
-    parents = scope.without_children()
+    """Per source, the selected unit's figures in each half-year where they may be shown."""
     out: dict[str, list[dict[str, Any]]] = {}
     for source in SOURCES:
         points = []
         for cycle in cycles:
-            _, group, archetype = filters.combo(source)
-            combo = (cycle, group, archetype)
-            active = filters.active(source, cycle)
-            units, checked, _ = visible(parents, counts, source, combo, active, archetype_keys)
-            row = rows.get((source, scope.current, combo))
-            if scope.current not in units or row is None:
+            protection = protected[(source, cycle)]
+            row = rows.get((source, scope.current, filters.combo(source, cycle)))
+            if scope.current not in protection.units or row is None:
                 continue
             point: dict[str, Any] = {"cycle": cycle, "label": cycle_label(cycle), "n": row["n"]}
-            if not differs(counts, source, parents, [combo, *checked]):
-                everyone = [units for _ in layout.scale_ids]
-                point["scales"] = {
-                    s["id"]: s["mean"]
-                    for s in _scale_figures(layout, names, row, scope.current, everyone)
-                }
-                for name, index in (("leader", "li"), ("manager", "mi")):
-                    if (figures := _index(layout, row, index)) is not None:
-                        point[name] = figures["mean"]
+            point["scales"] = {
+                s["id"]: s["mean"]
+                for s in _scale_figures(layout, names, row, scope.current, protection.scales)
+            }
+            for name, index in (("leader", "li"), ("manager", "mi")):
+                shown = scope.current in protection.indexes[index]
+                if (figures := _index(layout, row, index, shown, None)) is not None:
+                    point[name] = figures["mean"]
             points.append(point)
         out[source] = points
     return out

@@ -25,7 +25,7 @@ def _bands(payload: dict[str, Any], index: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for source in SOURCES:
         figures = payload[source].get("indexes", {}).get(index)
-        if figures:
+        if figures and "bands" in figures:
             out[source] = {
                 "labels": [f"{b['low']:.1f}–{b['high']:.1f}" for b in figures["bands"]],
                 "counts": [b["n"] for b in figures["bands"]],

@@ -1,17 +1,18 @@
 """The HR dashboard's figures for one view: a unit (and its child units) under filters.
 
 Every figure comes from ``hr_slice_stats`` rows (see ``hr_summary``) through a fixed number
-of queries, and every slice, scale, count and trend point passes the anonymity check of
-``hr_visibility`` first. A suppressed figure is *absent* from the result (no key, no zero),
+of queries, and every slice, scale, count and trend point is one that ``hr_protection``
+allows. A suppressed figure is *absent* from the result (no key, no zero),
 so pages, the API and the CSV files, which all read this dict, can never show it.
 
-Filters: the unit (with everything below it), the cycle (a calendar half-year; default
-each person's latest), the rater group (others' figures only) and the archetype (the
-person's current archetype, on both self and others' figures).
+Filters: the unit (with everything below it), the cycle (a calendar half-year; default the
+newest with data) and the rater group (others' figures only). What is shown is decided by
+``hr_protection`` for the whole table HR can reach, not for this view alone.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -26,12 +27,13 @@ from coach.services.hr_filters import (
     SOURCES,
     Filters,
     Options,
+    newest_cycle,
     options,
     parse_filters,
 )
-from coach.services.hr_layout import LATEST, cycle_label
+from coach.services.hr_layout import cycle_label
 from coach.services.hr_plans import plan_figures
-from coach.services.hr_slices import Scope, load_counts, load_rows, load_scope
+from coach.services.hr_slices import Scope, load_rows, load_scope
 from coach.services.hr_summary import stored_layout
 
 __all__ = ["Filters", "Options", "options", "parse_filters", "summary"]
@@ -42,23 +44,14 @@ def summary(
 ) -> dict[str, Any]:
     """Every dashboard figure for one view, with suppressed figures absent."""
     found = found or options(session, instrument.id)
+    if filters.cycle not in found.cycles:
+        filters = replace(filters, cycle=newest_cycle(found))
     layout = stored_layout(session, instrument.id)
     head = _head(instrument, filters, found)
-    if layout is None:
+    if layout is None or not found.cycles:
         return {**head, "available": False}
     scope = load_scope(session, filters.unit)
-    keys = [k for k, _ in found.archetypes]
-    groups = {ANY, filters.rater_group}
-    counts = load_counts(
-        session,
-        layout,
-        scope.units,
-        {filters.cycle, LATEST},
-        groups,
-        None if filters.archetype != ANY else [ANY],
-        trend_keys=scope.without_children(),
-    )
-    visibility = hr_blocks.scale_visibility(session, layout, scope, counts, filters, keys)
+    protected = hr_blocks.protections(session, layout, filters, found.cycles)
     s = hr_slice_stats.c
     view = or_(
         *[
@@ -68,9 +61,14 @@ def summary(
         ]
     )
     rows = load_rows(session, layout, [scope.current, *scope.children], view)
-    rows |= load_rows(session, layout, [scope.current], s.rater_group.in_(list(groups)))
+    trend = or_(
+        *[
+            and_(s.source == src, s.rater_group == filters.combo(src)[1], s.archetype == ANY)
+            for src in SOURCES
+        ]
+    )
+    rows |= load_rows(session, layout, [scope.current], trend)
     names = {scale.id: scale for scale in instrument.scales}
-    archetype_names = dict(found.archetypes)
     payload = {
         **head,
         "available": True,
@@ -90,10 +88,16 @@ def summary(
     }
     for source in SOURCES:
         payload[source] = hr_blocks.block(
-            layout, names, scope, source, filters, visibility[source], rows, archetype_names
+            layout,
+            names,
+            scope,
+            source,
+            filters,
+            protected[(source, filters.cycle)],
+            rows,
         )
     payload["trends"] = hr_blocks.trends(
-        layout, names, scope, counts, filters, found.cycles, rows, keys
+        layout, names, scope, filters, found.cycles, rows, protected
     )
     return payload
 
@@ -108,11 +112,8 @@ def _head(instrument: Instrument, filters: Filters, found: Options) -> dict[str,
         },
         "filters": filters.as_dict(),
         "options": {
-            "cycles": [{"code": LATEST, "label": cycle_label(LATEST)}]
-            + [{"code": c, "label": cycle_label(c)} for c in found.cycles],
+            "cycles": [{"code": c, "label": cycle_label(c)} for c in found.cycles],
             "rater_groups": [{"key": k, "label": label} for k, label in RATER_GROUPS],
-            "archetypes": [{"key": ANY, "label": "All archetypes"}]
-            + [{"key": k, "label": name} for k, name in found.archetypes],
         },
     }
 

@@ -1,4 +1,12 @@
-"""The HR dashboard's filters: unit, cycle, rater group, archetype, and what they may be set to."""
+"""The HR dashboard's filters: unit, cycle and rater group, and what they may be set to.
+
+What HR can ask for is kept to what can be protected exactly (docs/disclosure.md): each
+cycle is a calendar half-year (the people assessed in different half-years are different
+records, so one cycle's figures can never be subtracted from another's), the rater group is
+one group's own figures (never the manager alone: one manager's ratings of their team are
+one rater's answers), and archetypes are counted for the whole organisation only, not used
+as a filter.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +26,6 @@ from coach.services.hr_slices import Combo
 SOURCES = ("self", "others")
 RATER_GROUPS = (
     (ANY, "All raters"),
-    ("manager", "Manager"),
     ("peer", "Peers"),
     ("direct_report", "Direct reports"),
     ("other", "Others"),
@@ -27,27 +34,16 @@ RATER_GROUPS = (
 
 @dataclass(frozen=True)
 class Filters:
-    """One view: the unit (None = whole organisation) and the three other filters."""
+    """One view: the unit (None = whole organisation), the half-year and the rater group."""
 
     unit: OrgUnit | None = None
     cycle: int = LATEST
     rater_group: str = ANY
-    archetype: str = ANY
 
-    def combo(self, source: str) -> Combo:
+    def combo(self, source: str, cycle: int | None = None) -> Combo:
         """The slice key of this view for one source (self has no rater groups)."""
-        return (self.cycle, self.rater_group if source == "others" else ANY, self.archetype)
-
-    def active(self, source: str, cycle: int | None = None) -> list[str]:
-        """The filters that narrow the slice, for the anonymity check."""
-        names = []
-        if (self.cycle if cycle is None else cycle) != LATEST:
-            names.append("cycle")
-        if source == "others" and self.rater_group != ANY:
-            names.append("rater_group")
-        if self.archetype != ANY:
-            names.append("archetype")
-        return names
+        group = self.rater_group if source == "others" else ANY
+        return (self.cycle if cycle is None else cycle, group, ANY)
 
     def as_dict(self) -> dict[str, Any]:
         """The filters as given in a URL."""
@@ -55,7 +51,6 @@ class Filters:
             "unit": self.unit.public_id if self.unit else None,
             "cycle": self.cycle,
             "rater_group": self.rater_group,
-            "archetype": self.archetype,
         }
 
 
@@ -83,17 +78,20 @@ def options(session: Session, instrument_id: str) -> Options:
     return Options(sorted(cycles), names)
 
 
+def newest_cycle(found: Options) -> int:
+    """The default view's half-year: the newest with data (LATEST when there is none)."""
+    return found.cycles[-1] if found.cycles else LATEST
+
+
 def parse_filters(args: Mapping[str, str], unit: OrgUnit | None, found: Options) -> Filters:
     """Filters from query parameters; a value that is not on offer falls back to its default."""
     try:
-        cycle = int(args.get("cycle") or LATEST)
+        cycle = int(args.get("cycle") or 0)
     except ValueError:
-        cycle = LATEST
+        cycle = 0
     group = args.get("rater_group") or ANY
-    archetype = args.get("archetype") or ANY
     return Filters(
         unit=unit,
-        cycle=cycle if cycle in found.cycles else LATEST,
+        cycle=cycle if cycle in found.cycles else newest_cycle(found),
         rater_group=group if group in dict(RATER_GROUPS) else ANY,
-        archetype=archetype if archetype in dict(found.archetypes) else ANY,
     )

@@ -11,15 +11,14 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, hr_slice_stats
-from coach.models.analytics import ANY, ORGANISATION
-from coach.services.hr_layout import LATEST, Layout
+from coach.models.analytics import ORGANISATION
+from coach.services.hr_layout import Layout
 
 ORG_KEY = str(ORGANISATION)
 _SLOT_COLUMN = re.compile(r"(?:n|sum|sq)(\d+)")
@@ -77,82 +76,9 @@ def load_scope(session: Session, unit: OrgUnit | None) -> Scope:
     return Scope(current, path, units, children)
 
 
-def variants(combo: Combo, active: Iterable[str]) -> list[Combo]:
-    """The same slice with every non-empty subset of the active filters removed."""
-    cycle, group, archetype = combo
-    names = list(active)
-    out = []
-    for size in range(1, len(names) + 1):
-        for removed in combinations(names, size):
-            out.append(
-                (
-                    LATEST if "cycle" in removed else cycle,
-                    ANY if "rater_group" in removed else group,
-                    ANY if "archetype" in removed else archetype,
-                )
-            )
-    return out
-
-
-def _least(session: Session, columns: list[Any]) -> Any:
-    if len(columns) == 1:
-        return columns[0]
-    name = session.get_bind().dialect.name
-    return func.least(*columns) if name == "postgresql" else func.min(*columns)
-
-
 def _where(layout: Layout, keys: Iterable[str]) -> list[Any]:
     s = hr_slice_stats.c
     return [s.instrument_id == layout.instrument_id, s.unit_id.in_([int(k) for k in keys])]
-
-
-def load_counts(
-    session: Session,
-    layout: Layout,
-    keys: Iterable[str],
-    cycles: Iterable[int],
-    groups: Iterable[str],
-    archetypes: Iterable[str] | None,
-    trend_keys: Iterable[str] = (),
-) -> dict[tuple[str, str, Combo], tuple[int, int]]:
-    """(source, unit, combo) -> (people, fewest people on any scale): one query.
-
-    ``trend_keys`` also get every cycle (the trend's visibility needs all of them).
-    """
-    s = hr_slice_stats.c
-    slots = [s[f"n{i}"] for i in range(1, len(layout.scale_ids) + 1)]
-    keys, trend_keys = list(keys), list(trend_keys)
-    in_view = and_(s.unit_id.in_([int(k) for k in keys]), s.cycle.in_(list(cycles)))
-    in_trend = s.unit_id.in_([int(k) for k in trend_keys])
-    query = select(
-        s.source, s.unit_id, s.cycle, s.rater_group, s.archetype, s.n, _least(session, slots)
-    ).where(
-        s.instrument_id == layout.instrument_id,
-        or_(in_view, in_trend),
-        s.rater_group.in_(list(groups)),
-    )
-    if archetypes is not None:
-        query = query.where(s.archetype.in_(list(archetypes)))
-    return {
-        (source, str(unit), (cycle, group, arch)): (n, least)
-        for source, unit, cycle, group, arch, n, least in session.execute(query)
-    }
-
-
-def load_scale_counts(
-    session: Session, layout: Layout, keys: Iterable[str], combos: Iterable[Combo]
-) -> dict[tuple[str, str, Combo], list[int]]:
-    """Per-scale counts where they differ from the slice's (one query, only when needed)."""
-    s = hr_slice_stats.c
-    combos = list(combos)
-    slots = [s[f"n{i}"] for i in range(1, len(layout.scale_ids) + 1)]
-    matches = [and_(s.cycle == c, s.rater_group == g, s.archetype == a) for c, g, a in set(combos)]
-    rows = session.execute(
-        select(s.source, s.unit_id, s.cycle, s.rater_group, s.archetype, *slots).where(
-            *_where(layout, keys), or_(*matches)
-        )
-    )
-    return {(r[0], str(r[1]), (r[2], r[3], r[4])): list(r[5:]) for r in rows}
 
 
 def load_rows(

@@ -34,14 +34,21 @@ def test_dashboard_rows_hold_only_shown_figures(ctx):
     )
     rows = exports.dashboard_rows(payload)
     figures = {r["figure"] for r in rows}
-    assert {"scales", "heatmap", "distributions", "participation", "trends"} <= figures
+    assert {"scales", "heatmap", "distributions", "trends"} <= figures
+    # counts of bands, quadrants and participation are for the whole organisation only
+    assert not {"quadrants", "participation"} & figures
+    assert all(" " not in r["item"] for r in rows if r["figure"] == "distributions")
+    whole = hr_dashboard.summary(db.session, default_instrument(), hr_dashboard.Filters())
+    assert {"distributions", "participation"} <= {
+        r["figure"] for r in exports.dashboard_rows(whole)
+    }
     assert all(r.get("n") is None or r["n"] >= 5 for r in rows)
     heat_units = {r["unit"].rsplit("/", 1)[1] for r in rows if r["figure"] == "heatmap"}
     assert heat_units <= {"Ops", "Sales"} and "Tiny" not in heat_units
     text = exports.to_csv(rows)
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert list(parsed[0]) == list(exports.COLUMNS) and len(parsed) == len(rows)
-    only = exports.dashboard_rows(payload, "participation")
+    only = exports.dashboard_rows(whole, "participation")
     assert {r["figure"] for r in only} == {"participation"}
 
 

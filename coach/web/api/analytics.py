@@ -33,7 +33,7 @@ def _instrument() -> Instrument:
 @bp.get("/hr/summary")
 @api_login_required
 def hr_summary() -> dict[str, Any]:
-    """Every HR figure of one view (unit, cycle, rater group, archetype), each with its n."""
+    """Every HR figure of one view (unit, half-year, rater group), each with its n."""
     _require_hr()
     instrument = _instrument()
     unit = None

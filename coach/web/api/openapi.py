@@ -305,10 +305,10 @@ _SCHEMAS: dict[str, Any] = {
             "scales": _array(_ref("HrFigure")),
             "indexes": _map(
                 _object(),
-                description="leader and manager index: n, mean, sd and bands of >= 5 people",
+                description="leader and manager index: n, mean, sd; bands (whole organisation "
+                "only) of >= 5 people",
             ),
-            "quadrants": _array(_object()),
-            "archetypes": _array(_object()),
+            "quadrants": _array(_object(), description="whole organisation only"),
             "participation": _object(
                 {"invited": _integer(), "responded": _integer(), "rate": _nullable("number")}
             ),
@@ -547,12 +547,11 @@ def openapi_document() -> dict[str, Any]:
                     _ref("HrSummary"),
                     [
                         _query("unit", "A unit id: that unit and everything below it."),
-                        _query("cycle", "A half-year code such as 20261; 0 = latest per person."),
+                        _query("cycle", "A half-year code such as 20262; default the newest."),
                         _query(
                             "rater_group",
-                            "Others' ratings of one group: manager, peer, direct_report, other.",
+                            "Others' ratings of one group: peer, direct_report, other.",
                         ),
-                        _query("archetype", "An archetype key of the current model."),
                         _instrument_query(),
                     ],
                 )

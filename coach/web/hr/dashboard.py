@@ -29,7 +29,7 @@ def chosen_instrument() -> Instrument:
     return instruments().get(wanted) or abort(404)
 
 
-VIEW_PARAMETERS = ("instrument", "unit", "cycle", "rater_group", "archetype")
+VIEW_PARAMETERS = ("instrument", "unit", "cycle", "rater_group")
 
 
 def view_query() -> dict[str, str]:

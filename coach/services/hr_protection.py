@@ -1,0 +1,164 @@
+"""The protected HR table: which unit figures and which organisation counts may be shown.
+
+The rule itself is pure (``coach.scoring.hr_disclosure``); this module reads what it needs.
+For one source (self or others), half-year and rater group it reads every unit's counts in
+two statements (the unit tree, and the slice rows of that cycle and group) and decides, for
+the whole tree at once, which units' figures are shown for each variable: the people
+counted (``n``), each scale (its own n, since a blank scale leaves a person out of that
+scale only) and the two indexes. Every view (a unit's page, its children in the heatmap,
+the API, the CSV files, the trend of a unit across half-years) is served from this one
+decision, so a figure is shown in every view or in none, and no combination of views can
+isolate fewer than the floor.
+
+Counts of a classification (the four quadrants, the index bands) are shown for the whole
+organisation only, and only the categories that ``shown_categories`` keeps next to this
+unit family. Archetype sizes are not part of this table: they are shown on the archetypes
+page only, for everyone assigned (``hr_archetypes``), and no unit or half-year figure is
+broken down by archetype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coach.models import OrgUnit, hr_slice_stats
+from coach.models.analytics import ANY, BINS, ORGANISATION, QUADRANTS
+from coach.scoring.hr_anonymity import HR_MIN_N
+from coach.scoring.hr_disclosure import atoms, shown_categories, shown_units
+from coach.services.hr_layout import Layout
+
+ORG_KEY = str(ORGANISATION)
+Combo = tuple[int, str, str]
+
+
+@dataclass
+class Protection:
+    """One (source, cycle, rater group): what may be shown, for every unit at once."""
+
+    units: set[str]
+    scales: dict[str, set[str]]
+    indexes: dict[str, set[str]]
+    quadrants: set[str] = field(default_factory=set)
+    bands: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def unit_tree(session: Session) -> dict[str, str | None]:
+    """Every unit's parent key; the organisation ("0") is the top."""
+    tree: dict[str, str | None] = {ORG_KEY: None}
+    for uid, parent in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+        tree[str(uid)] = str(parent or ORGANISATION)
+    return tree
+
+
+def _rows(session: Session, layout: Layout, source: str, combo: Combo) -> dict[str, dict[str, Any]]:
+    s = hr_slice_stats.c
+    cycle, group, _ = combo
+    used = len(layout.scale_ids)
+    columns = [s.unit_id, s.n, s.li_n, s.mi_n]
+    columns += [s[f"n{i}"] for i in range(1, used + 1)]
+    columns += [s[f"q_{q}"] for q in QUADRANTS]
+    columns += [s[f"{index}_b{b}"] for index in ("li", "mi") for b in range(BINS)]
+    query = select(*columns).where(
+        s.instrument_id == layout.instrument_id,
+        s.source == source,
+        s.cycle == cycle,
+        s.rater_group == group,
+        s.archetype == ANY,
+    )
+    names = [c.name for c in columns]
+    return {str(r[0]): dict(zip(names, r, strict=True)) for r in session.execute(query)}
+
+
+def _family(
+    tree: Mapping[str, str | None], rows: Mapping[str, Mapping[str, Any]], column: str
+) -> set[str]:
+    return shown_units(tree, {k: int(r[column] or 0) for k, r in rows.items()}, HR_MIN_N)
+
+
+def _per_variable(
+    tree: Mapping[str, str | None], rows: Mapping[str, Mapping[str, Any]], columns: Sequence[str]
+) -> dict[str, set[str]]:
+    """Each column's family; columns with the same counts everywhere share one walk."""
+    by_counts: dict[tuple[tuple[str, int], ...], set[str]] = {}
+    out = {}
+    for column in columns:
+        signature = tuple(sorted((k, int(r[column] or 0)) for k, r in rows.items()))
+        if signature not in by_counts:
+            by_counts[signature] = _family(tree, rows, column)
+        out[column] = by_counts[signature]
+    return out
+
+
+def _band_categories(org_counts: Sequence[int]) -> list[tuple[int, int]]:
+    """Adjacent bins merged, from the bottom, until each band holds the floor."""
+    bands: list[tuple[int, int]] = []
+    start, running = 0, 0
+    for b, n in enumerate(org_counts):
+        running += n
+        if running >= HR_MIN_N:
+            bands.append((start, b))
+            start, running = b + 1, 0
+    if bands:  # the bins above the last full band join it
+        first, _ = bands.pop()
+        bands.append((first, len(org_counts) - 1))
+    return bands
+
+
+def _shown_bands(
+    tree: Mapping[str, str | None],
+    units: set[str],
+    rows: Mapping[str, Mapping[str, Any]],
+    index: str,
+) -> list[tuple[int, int]]:
+    org = rows.get(ORG_KEY)
+    if org is None:
+        return []
+    bands = _band_categories([int(org[f"{index}_b{b}"] or 0) for b in range(BINS)])
+    band_of = {b: band for band in bands for b in range(band[0], band[1] + 1)}
+    cells: dict[str, dict[Any, int]] = {}
+    for key, row in rows.items():
+        counts: dict[Any, int] = {"none": int(row["n"] or 0) - int(row[f"{index}_n"] or 0)}
+        for b in range(BINS):
+            band = band_of.get(b, "none")
+            counts[band] = counts.get(band, 0) + int(row[f"{index}_b{b}"] or 0)
+        cells[key] = counts
+    kept = shown_categories(atoms(tree, units, cells), bands, HR_MIN_N)
+    return [band for band in bands if band in kept]
+
+
+def protect(
+    session: Session,
+    layout: Layout,
+    source: str,
+    combo: Combo,
+    tree: Mapping[str, str | None] | None = None,
+) -> Protection:
+    """What may be shown for one source, half-year and rater group (module doc)."""
+    tree = tree if tree is not None else unit_tree(session)
+    rows = _rows(session, layout, source, combo)
+    units = _family(tree, rows, "n")
+    slots = [f"n{i}" for i in range(1, len(layout.scale_ids) + 1)]
+    families = _per_variable(tree, rows, [*slots, "li_n", "mi_n"])
+    protection = Protection(
+        units=units,
+        scales={sid: families[f"n{i}"] & units for i, sid in enumerate(layout.scale_ids, 1)},
+        indexes={index: families[f"{index}_n"] & units for index in ("li", "mi")},
+    )
+    if ORG_KEY not in units:
+        return protection
+    quadrant_cells = {
+        k: {**{q: int(r[f"q_{q}"] or 0) for q in QUADRANTS}, "none": _no_quadrant(r)}
+        for k, r in rows.items()
+    }
+    protection.quadrants = shown_categories(atoms(tree, units, quadrant_cells), QUADRANTS)
+    protection.bands = {index: _shown_bands(tree, units, rows, index) for index in ("li", "mi")}
+    return protection
+
+
+def _no_quadrant(row: Mapping[str, Any]) -> int:
+    return int(row["n"] or 0) - sum(int(row[f"q_{q}"] or 0) for q in QUADRANTS)
