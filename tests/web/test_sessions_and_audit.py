@@ -17,9 +17,7 @@ def _events(app) -> list[str]:  # type: ignore[no-untyped-def]
         return list(db.session.scalars(select(AuditEvent.event).order_by(AuditEvent.id)))
 
 
-def test_wrong_passwords_make_that_network_wait_but_not_the_owner_elsewhere(
-    app, auth, make_user
-):
+def test_wrong_passwords_make_that_network_wait_but_not_the_owner_elsewhere(app, auth, make_user):
     email = make_user()
     for _ in range(5):  # the fifth wrong password starts a wait for this address from here
         page = auth.client.get("/sign-in")
