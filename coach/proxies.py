@@ -14,7 +14,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 if TYPE_CHECKING:
@@ -59,3 +59,17 @@ def register(app: Flask) -> None:
         app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, settings.trusted_proxy_count, networks
         )
+        return
+    warned: list[bool] = []
+
+    @app.before_request
+    def warn_about_an_unconfigured_proxy() -> None:
+        # Every visitor behind an unconfigured proxy shares the proxy's address, and so one
+        # budget of attempts: say so once per worker, where the operator reads the logs.
+        if not warned and request.headers.get("X-Forwarded-For"):
+            warned.append(True)
+            app.logger.warning(
+                "requests carry X-Forwarded-For but COACH_TRUSTED_PROXY_COUNT is 0: every "
+                "client behind the proxy is counted as %s by the rate limits",
+                request.remote_addr,
+            )

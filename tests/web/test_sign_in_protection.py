@@ -373,6 +373,18 @@ def test_without_a_configured_proxy_forwarded_headers_are_ignored(app, make_user
     assert _try(app, email, PASSWORD, "127.0.0.1").status_code == 429
 
 
+def test_an_unconfigured_proxy_is_reported_once_in_the_log(app, caplog):
+    fresh = Flask("fresh")
+    fresh.config["COACH"] = app.config["COACH"]
+    proxies.register(fresh)
+    fresh.add_url_rule("/", "home", lambda: "ok")
+    with caplog.at_level("WARNING"):
+        for n in range(3):
+            fresh.test_client().get("/", headers={"X-Forwarded-For": f"192.0.2.{n}"})
+    warnings = [r.getMessage() for r in caplog.records if "X-Forwarded-For" in r.getMessage()]
+    assert len(warnings) == 1 and "COACH_TRUSTED_PROXY_COUNT is 0" in warnings[0]
+
+
 def test_ipv6_clients_are_counted_per_64_network(app, make_user):
     email = make_user()
     for n in range(5):  # a new address of the same /64 for each guess
