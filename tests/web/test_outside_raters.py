@@ -35,6 +35,9 @@ def test_an_outside_rater_waits_and_gets_no_invitation_until_the_manager_approve
     assert 'href="/feedback/approvals"' in home
     approvals = manager.client.get("/feedback/approvals").text
     assert "Cleo Client" in approvals and "Sam Subject" in approvals
+    current = re.findall(r'aria-current="page">([^<]+)<', approvals)
+    assert current == ["Approvals"]  # its own section, not Feedback's
+    assert 'href="/feedback/approvals"' not in subject.client.get("/").text  # manages nobody
     with app.app_context():
         request_id = db.session.scalar(
             select(Invitation.public_id).where(Invitation.email == OUTSIDER)
