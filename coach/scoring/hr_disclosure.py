@@ -58,9 +58,11 @@ def children_of(parents: Mapping[K, K | None]) -> tuple[list[K], dict[K, list[K]
 def top_down(parents: Mapping[K, K | None]) -> list[K]:
     """Every unit, each after its parent (breadth first, without recursion)."""
     roots, children = children_of(parents)
-    order = list(roots)
-    for key in order:
-        order.extend(children[key])
+    order, seen = list(roots), set(roots)
+    for key in order:  # a loop in bad data is never reached from a root, so never walked
+        fresh = [c for c in children[key] if c not in seen]
+        seen.update(fresh)
+        order.extend(fresh)
     return order
 
 
@@ -76,7 +78,7 @@ def shown_units(
     floor = max(HR_MIN_N, floor)
     roots, children = children_of(parents)
     kept: dict[K, list[K]] = {}
-    for unit in reversed(top_down(parents)):
+    for unit in reversed(top_down(parents)):  # each unit after everything below it
         n = counts.get(unit, 0)
         candidates = sorted(
             (c for c in children[unit] if counts.get(c, 0) >= floor),
@@ -91,7 +93,7 @@ def shown_units(
     while stack:
         unit = stack.pop()
         shown.add(unit)
-        stack.extend(kept[unit])
+        stack.extend(kept.get(unit, []))
     return shown
 
 
