@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from coach.models import FeedbackRound, Invitation, InvitationState, RoundState, User
 from coach.models.feedback import Approval
 from coach.scoring.anonymity import RaterGroup
+from coach.services import rater_approvals
 from coach.services.accounts import is_valid_email, normalise_email
 from coach.services.invitations import invite
 
@@ -176,7 +177,9 @@ def stage_nomination(
     )
     found.invitations.append(invitation)
     session.flush()
-    if found.state == RoundState.OPEN.value and not outside:
+    if outside:
+        rater_approvals.ask_manager(session, invitation, base_url)
+    elif found.state == RoundState.OPEN.value:
         invite(session, found, invitation, base_url, reminder=False)
     return invitation
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
+from coach import mail
 from coach.models import FeedbackRound, Invitation, InvitationState, Role, RoundState, User
 from coach.models._common import utcnow
 from coach.models.feedback import Approval
@@ -52,6 +53,29 @@ def is_approver(session: Session, person: User) -> bool:
         session.scalar(
             select(exists().where(report.manager_id == person.id, report.active.is_(True)))
         )
+    )
+
+
+def ask_manager(session: Session, invitation: Invitation, base_url: str) -> None:
+    """Tell the subject's manager (if the directory names an active one) a decision waits."""
+    subject = invitation.round.subject
+    manager = subject.manager
+    if manager is None or not manager.active:
+        return  # HR and administrators find the request on their Approvals page
+    link = f"{base_url}/feedback/approvals"
+    mail.enqueue(
+        session,
+        kind="approval_request",
+        to=manager.email,
+        subject=f"{subject.name} asks to invite a rater from outside the directory",
+        body=(
+            f"Hello {manager.name.split(' ')[0]},\n\n{subject.name} would like feedback from "
+            f"{invitation.name} <{invitation.email}>, who is not in the directory. No "
+            "invitation is sent until you or HR approve. Approve only someone you recognise "
+            f"as a real rater:\n\n{link}\n"
+        ),
+        link=link,
+        about=subject,
     )
 
 

@@ -30,6 +30,12 @@ def test_an_outside_rater_waits_and_gets_no_invitation_until_the_manager_approve
         )
     assert OUTSIDER not in invited and set(PEERS) <= invited
 
+    with app.app_context():
+        asked = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "approval_request")
+        ).one()
+        assert asked.to_address == "bea@acme.test" and asked.link.endswith("/feedback/approvals")
+        assert "Cleo Client" in asked.body and "Sam Subject" in asked.subject
     manager = signed_in(app, "bea@acme.test")
     home = manager.client.get("/").text
     assert 'href="/feedback/approvals"' in home
