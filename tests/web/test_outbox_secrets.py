@@ -57,9 +57,3 @@ def test_with_an_smtp_server_configured_no_link_is_shown_anywhere(
     page = auth.client.get(message_page).text
     assert "/activate/" not in page and "its link is not shown" in page
     assert _looks(app) == []
-
-
-def test_an_unknown_message_is_404(app, auth, make_user):
-    make_user(ADMIN, "admin", "Ada Admin")
-    auth.sign_in(ADMIN)
-    assert auth.client.get("/admin/outbox/999999").status_code == 404
