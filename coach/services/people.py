@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from coach.models import Role, TokenPurpose, User
+from coach.models import OrgUnit, Role, TokenPurpose, User
 from coach.models.user import new_session_token
 from coach.services import accounts, audit, email_change, hr_moves, plans
 from coach.services.account_links import stage_link
 from coach.services.accounts import AccountError, NewAccount, find_by_email, normalise_email
 from coach.services.directory import ensure_unit
 from coach.services.names import email_shell_problem, name_problem
+
+
+class FieldProblem(AccountError):
+    """A refused edit, with the form field the message belongs beside."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -71,18 +79,22 @@ def update_person(
     change the actor has no right to make."""
     _check_rights(actor, person, change.role)
     email = normalise_email(change.email)
-    if problem := name_problem(change.name) or email_shell_problem(email):
-        raise AccountError(problem)
+    if problem := name_problem(change.name):
+        raise FieldProblem("name", problem)
+    if problem := email_shell_problem(email):
+        raise FieldProblem("email", problem)
     other = find_by_email(session, email)
     if other is not None and other.id != person.id:
-        raise AccountError(f"{email} already belongs to {other.name}.")
+        raise FieldProblem("email", f"{email} already belongs to {other.name}.")
     manager = None
     if change.manager_email.strip():
         manager = find_by_email(session, change.manager_email)
         if manager is None:
-            raise AccountError(f"No one has the e-mail {change.manager_email.strip()}.")
+            message = f"No one has the e-mail {change.manager_email.strip()}."
+            raise FieldProblem("manager_email", message)
         if would_loop(person, manager):
-            raise AccountError(f"{manager.name} reports to {person.name}: that would be a loop.")
+            message = f"{manager.name} reports to {person.name}: that would be a loop."
+            raise FieldProblem("manager_email", message)
     if person.role != change.role.value:
         record_role_change(session, actor, person, change.role.value, "directory")
     if email != person.email:
@@ -92,10 +104,18 @@ def update_person(
     person.name = change.name.strip()
     person.email = email
     person.role = change.role.value
-    person.unit = ensure_unit(session, change.unit_path) if change.unit_path.strip() else None
+    person.unit = _unit(session, change.unit_path)
     person.manager = manager
     hr_moves.record_unit_moves(session, [person.id])
     session.commit()
+
+
+def _unit(session: Session, path: str) -> OrgUnit | None:
+    """The unit at ``path`` (created when missing), or None for an empty path."""
+    try:
+        return ensure_unit(session, path) if path.strip() else None
+    except AccountError as exc:
+        raise FieldProblem("unit", str(exc)) from exc
 
 
 def record_role_change(

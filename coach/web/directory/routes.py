@@ -116,7 +116,7 @@ def person(public_id: str) -> str | Response:
             people.update_person(db.session, person, change, current_user, base_url=_base_url())
         except AccountError as exc:
             db.session.rollback()
-            field = form.email if "e-mail address" in str(exc) else form.manager_email
+            field = form[getattr(exc, "field", "role")]
             field.errors = [*field.errors, str(exc)]
         else:
             flash(f"{person.name} was saved.", "success")
