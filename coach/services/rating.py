@@ -33,6 +33,13 @@ class RaterLinkError(ValueError):
     """The link cannot be used; the message says why, plainly, and nothing is stored."""
 
 
+class AlreadySubmitted(RaterLinkError):
+    """The link was used: the rater's feedback is in, and nothing more is needed."""
+
+    def __init__(self) -> None:
+        super().__init__("Your feedback was already submitted. Thank you: nothing more is needed.")
+
+
 def invitation_for_token(session: Session, raw: str) -> Invitation:
     """The usable invitation behind a token, or RaterLinkError saying why not."""
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(raw)))
@@ -48,15 +55,19 @@ def invitation_for_token(session: Session, raw: str) -> Invitation:
 def check_usable(invitation: Invitation) -> None:
     """Raise RaterLinkError unless the invitation can still be answered."""
     if invitation.state == InvitationState.USED.value:
-        raise RaterLinkError(
-            "Your feedback was already submitted. Thank you: nothing more is needed."
-        )
+        raise AlreadySubmitted()
     if invitation.state == InvitationState.REVOKED.value:
         raise RaterLinkError("This invitation was withdrawn, so no feedback can be given with it.")
     if invitation.round.state != RoundState.OPEN.value:
         raise RaterLinkError("This feedback round is closed, so no more answers are taken.")
     if invitation.expires_at is None or as_utc(invitation.expires_at) <= utcnow():
         raise RaterLinkError("The deadline for this feedback has passed.")
+
+
+def answered_count(invitation: Invitation) -> int:
+    """How many statements the rater's saved draft answers ("not able to observe" included)."""
+    answers, _, _ = draft_of(invitation)
+    return len(answers)
 
 
 def draft_of(invitation: Invitation) -> tuple[dict[str, int | None], dict[str, str], int]:
@@ -128,9 +139,7 @@ def submit(session: Session, invitation: Invitation, instrument: Instrument) -> 
     )
     if used.rowcount != 1:  # type: ignore[attr-defined]
         session.rollback()
-        raise RaterLinkError(
-            "Your feedback was already submitted. Thank you: nothing more is needed."
-        )
+        raise AlreadySubmitted()
     _store_response(session, invitation.round, instrument, group, answers, comments)
     if invitation.draft is not None:
         session.delete(invitation.draft)

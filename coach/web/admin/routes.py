@@ -18,6 +18,7 @@ from coach.models import Role, User
 from coach.services import audit
 from coach.services import outbox as outbox_service
 from coach.web.access import roles_required
+from coach.web.base_url import base_url_mismatch
 
 bp = Blueprint("admin", __name__)
 
@@ -35,7 +36,12 @@ def outbox() -> str:
     """Every queued and sent message, without links: each link is opened on its own page."""
     settings = current_app.config["COACH"]
     messages = outbox_service.messages(db.session)
-    return render_template("admin/outbox.html", messages=messages, smtp=smtp_configured(settings))
+    return render_template(
+        "admin/outbox.html",
+        messages=messages,
+        smtp=smtp_configured(settings),
+        base_url_warning=base_url_mismatch(settings.base_url, request.host_url),
+    )
 
 
 @bp.get("/outbox/<int:message_id>")

@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
 from coach.services import assessments
+from coach.web.base_url import warn_once_per_worker
 
 bp = Blueprint("main", __name__)
+bp.before_app_request(warn_once_per_worker)
 
 
 @bp.get("/")

@@ -54,8 +54,11 @@ NOT_SUBMITTED = (
 _RETRY = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-def _problem(message: str, status: int = 400) -> tuple[str, int]:
-    return render_template("rate/problem.html", message=message), status
+def _problem(error: str | rating.RaterLinkError, status: int = 400) -> tuple[str, int]:
+    """The refusal page; a used link reads as a thank-you, not as a failure."""
+    submitted = isinstance(error, rating.AlreadySubmitted)
+    page = render_template("rate/problem.html", message=str(error), submitted=submitted)
+    return page, status
 
 
 @bp.get("/r/<token>")
@@ -64,7 +67,7 @@ def arrive(token: str) -> Response | tuple[str, int]:
     try:
         invitation = rating.invitation_for_token(db.session, token)
     except rating.RaterLinkError as exc:
-        return _problem(str(exc))
+        return _problem(exc)
     links = dict(session.get(_KEY, {}))
     links[invitation.public_id] = token
     session[_KEY] = links
@@ -103,7 +106,7 @@ def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instru
 @bp.errorhandler(rating.RaterLinkError)
 def link_spent(error: rating.RaterLinkError) -> tuple[str, int]:
     """Used, expired, revoked or closed: a clear page, and nothing stored."""
-    return _problem(str(error), 410)
+    return _problem(error, 410)
 
 
 @bp.get("/rate/<invitation_id>")
@@ -112,7 +115,11 @@ def welcome(invitation_id: str) -> str:
     invitation, instrument = _load(invitation_id)
     _, _, page = rating.draft_of(invitation)
     return render_template(
-        "rate/welcome.html", invitation=invitation, instrument=instrument, resume_page=page
+        "rate/welcome.html",
+        invitation=invitation,
+        instrument=instrument,
+        resume_page=page,
+        answered=rating.answered_count(invitation),
     )
 
 
