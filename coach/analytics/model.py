@@ -13,6 +13,8 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from coach.analytics.naming import current_name
+
 FORMAT = 1
 """Version of the dict layout written by ``to_dict``; bumped on incompatible changes."""
 
@@ -162,7 +164,9 @@ class ArchetypeModel:
             n_profiles=int(data["n_profiles"]),
             n_excluded=int(data["n_excluded"]),
             keys=tuple(data["keys"]),
-            names=tuple(data["names"]),
+            names=tuple(
+                current_name(k, n) for k, n in zip(data["keys"], data["names"], strict=True)
+            ),
             descriptions=tuple(data["descriptions"]),
             structure=cast(Structure, data["structure"]),
             quality=quality,

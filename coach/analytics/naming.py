@@ -22,6 +22,50 @@ MAX_DESCRIBED = 3
 """At most this many scales are listed on each side in a description."""
 BALANCED_NAME = "Balanced profile"
 
+PROTOTYPE_NAMES = {
+    "strong_both": "Above {ref} at both",
+    "leader_leaning": "Leading above {ref}, managing below",
+    "manager_leaning": "Managing above {ref}, leading below",
+    "developing": "Below {ref} at both",
+}
+"""The four theory archetypes, named against their reference so that they never read as a
+verdict on the questionnaire's own scale ("strong", "developing" belong to the quadrant)."""
+
+_OLD_PROTOTYPE_NAMES = {
+    "Strong at both": "strong_both",
+    "Leader-leaning": "leader_leaning",
+    "Manager-leaning": "manager_leaning",
+    "Developing": "developing",
+}
+
+
+def prototype_name(key: str, reference: str = "the organisation") -> str:
+    """The name of a theory archetype, relative to its reference (average or midpoint)."""
+    short = "the midpoint" if "midpoint" in reference else "average"
+    return PROTOTYPE_NAMES[key].format(ref=short)
+
+
+def prototype_description(key: str, reference: str = "the organisation") -> str:
+    """One sentence on where a theory archetype sits compared with its reference."""
+    if "midpoint" in reference:
+        basis = "the middle of the answer scale"
+    else:
+        basis = "the average self-assessment in the organisation"
+    sides = {
+        "strong_both": "both leader and manager poles above",
+        "leader_leaning": "leader poles above and manager poles below",
+        "manager_leaning": "manager poles above and leader poles below",
+        "developing": "both leader and manager poles below",
+    }
+    return f"Compared with {basis}: {sides[key]} it."
+
+
+def current_name(key: str, stored: str) -> str:
+    """A stored archetype name, with the theory names of older models put in today's words."""
+    if _OLD_PROTOTYPE_NAMES.get(stored) == key:
+        return prototype_name(key)
+    return stored
+
 
 def _label(name: str) -> str:
     # Lower-case inside a phrase ("High vision"), but keep acronyms such as "OKR focus".

@@ -2,7 +2,7 @@
 
 Pure module: standard library and numpy only. With too few profiles to find structure the
 product describes people by where they sit relative to the organisation on the two pole
-families: strong at both, leader-leaning, manager-leaning, developing.
+families: above or below it on leading, on managing, or on both.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 
 from coach.analytics.assignment import FloatArray, nearest
 from coach.analytics.model import ArchetypeModel
+from coach.analytics.naming import prototype_description, prototype_name
 
 PROTOTYPE_Z = 0.8
 """Prototype pole offset in SDs: E[z | z > 0] of a standard normal (0.798), i.e. the mean of
@@ -23,10 +24,10 @@ MIN_NORMING_N = 30
 
 PoleName = Literal["leader", "manager"] | None
 _PROTOTYPES = (
-    ("strong_both", "Strong at both", +1, +1, "above", "above"),
-    ("leader_leaning", "Leader-leaning", +1, -1, "above", "below"),
-    ("manager_leaning", "Manager-leaning", -1, +1, "below", "above"),
-    ("developing", "Developing", -1, -1, "below", "below"),
+    ("strong_both", +1, +1),
+    ("leader_leaning", +1, -1),
+    ("manager_leaning", -1, +1),
+    ("developing", -1, -1),
 )
 
 
@@ -62,7 +63,7 @@ def prototype_model(
         sds = np.where(data_sd > 0, data_sd, sds)
         reference = "the organisation"
     centroids = np.zeros((4, d))
-    for j, (_, _, lead, man, _, _) in enumerate(_PROTOTYPES):
+    for j, (_, lead, man) in enumerate(_PROTOTYPES):
         centroids[j, leader] = lead * PROTOTYPE_Z
         centroids[j, manager] = man * PROTOTYPE_Z
     z = (complete - means) / sds
@@ -83,11 +84,8 @@ def prototype_model(
         n_profiles=int(complete.shape[0]),
         n_excluded=n_excluded,
         keys=tuple(p[0] for p in _PROTOTYPES),
-        names=tuple(p[1] for p in _PROTOTYPES),
-        descriptions=tuple(
-            f"Leader poles {lead} and manager poles {man} {reference} on average."
-            for _, _, _, _, lead, man in _PROTOTYPES
-        ),
+        names=tuple(prototype_name(p[0], reference) for p in _PROTOTYPES),
+        descriptions=tuple(prototype_description(p[0], reference) for p in _PROTOTYPES),
         structure="not_fitted",
         quality=None,
         seed=seed,

@@ -28,7 +28,7 @@ STRUCTURE_TEXT = {
     "weak": "Weak structure: the profiles form a continuum rather than distinct groups, so "
     "the archetypes mark regions of it, not types.",
     "not_fitted": "Too few profiles to look for groups: the four archetypes are the "
-    "theory's starting points (strong at both, leader-leaning, manager-leaning, developing).",
+    "theory's starting points: above or below the average on leading, on managing, or on both.",
 }
 _MODELS: dict[tuple[Any, ...], ArchetypeModel] = {}
 

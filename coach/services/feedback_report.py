@@ -35,14 +35,25 @@ from coach.scoring.multirater import (
 )
 from coach.services import variance_pool
 from coach.services.assessments import answers_of
+from coach.services.report_headlines import (
+    DotPlot,
+    Headline,
+    NextStep,
+    dot_plot,
+    round_headline,
+    round_next_step,
+)
 
 
 @dataclass(frozen=True)
 class ScaleView:
-    """One scale's row: the scale and its result."""
+    """One scale's row: the scale, its result, its dot plot and its hidden-figure footnotes."""
 
     scale: Scale
     result: ScaleResult
+    dot: DotPlot | None = None
+    dot_label: str | None = None
+    note_refs: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class RoundReport:
     comments: dict[str, list[ShownComment]]
     responded: int
     chart_data: dict[str, Any]
+    headline: Headline | None = None
+    next_step: NextStep | None = None
+    footnotes: tuple[str, ...] = ()
 
 
 def _responses(session: Session, found: FeedbackRound) -> list[tuple[RaterGroup, Answers]]:
@@ -98,17 +112,18 @@ def round_result(session: Session, found: FeedbackRound, instrument: Instrument)
 def round_report(session: Session, found: FeedbackRound, instrument: Instrument) -> RoundReport:
     """The report of a closed round."""
     result = round_result(session, found, instrument)
-    view = {s.id: ScaleView(s, result.scales[s.id]) for s in instrument.scales}
+    footnotes = tuple(
+        dict.fromkeys(n for s in instrument.scales for n in result.scales[s.id].notes)
+    )
+    view = {
+        s.id: _scale_view(s, result.scales[s.id], instrument, footnotes) for s in instrument.scales
+    }
     stored = session.scalars(select(FeedbackComment).where(FeedbackComment.round_id == found.id))
     shown = visible_comments(
         (RaterComment(RaterGroup(c.rater_group), c.text, c.page_id) for c in stored),
         result.visibility,
         seed=found.public_id,
     )
-    titles = {p.id: p.title for p in instrument.pages}
-    comments: dict[str, list[ShownComment]] = defaultdict(list)
-    for comment in shown:
-        comments[titles.get(comment.topic or "", "General")].append(comment)
     return RoundReport(
         round=found,
         instrument=instrument,
@@ -117,9 +132,46 @@ def round_report(session: Session, found: FeedbackRound, instrument: Instrument)
             (d.name, view[d.leader_scale], view[d.manager_scale]) for d in instrument.dimensions
         ],
         skills=[view[s.id] for s in instrument.skill_scales],
-        comments=dict(comments),
+        comments=_by_theme(shown, instrument),
         responded=sum(result.visibility.counts.values()),
         chart_data=_chart_data(instrument, result),
+        headline=round_headline(result, instrument, _widest_figure(result)),
+        next_step=round_next_step(),
+        footnotes=footnotes,
+    )
+
+
+def _by_theme(shown: list[ShownComment], instrument: Instrument) -> dict[str, list[ShownComment]]:
+    """Comments under their questionnaire section, sections in questionnaire order, general last.
+
+    Within a section the order is the seeded shuffle of ``visible_comments`` (the same on
+    every visit, never the order of submission).
+    """
+    titles = {p.id: p.title for p in instrument.pages}
+    grouped: dict[str, list[ShownComment]] = {}
+    for page in instrument.pages:
+        found = [c for c in shown if c.topic == page.id]
+        if found:
+            grouped[page.title] = found
+    general = [c for c in shown if (c.topic or "") not in titles]
+    if general:
+        grouped["General"] = general
+    return grouped
+
+
+def _scale_view(
+    scale: Scale, res: ScaleResult, instrument: Instrument, footnotes: tuple[str, ...]
+) -> ScaleView:
+    """A row with its dot plot: self against the broadest figure shown on this scale."""
+    broadest = res.figure(FigureKey.ALL_OTHERS) or max(res.figures, key=lambda f: f.n, default=None)
+    others = (broadest.mean, broadest.band_low, broadest.band_high) if broadest else None
+    self_value = _shown_or_none(res.self_score)
+    return ScaleView(
+        scale,
+        res,
+        dot_plot(instrument.scale_min, instrument.scale_max, self_value, others),
+        broadest.figure.label if broadest else None,
+        tuple(footnotes.index(n) + 1 for n in res.notes),
     )
 
 
@@ -133,6 +185,7 @@ def _chart_data(instrument: Instrument, result: RoundResult) -> dict[str, Any]:
             "labels": [s.name for s in scales],
             "self": [_shown_or_none(result.scales[s.id].self_score) for s in scales],
             "others": [others.get(s.id) for s in scales],
+            "others_hidden": [s.id not in others for s in scales],
         }
 
     label = result.visibility.figure(widest).label if widest else None  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ from coach.scoring import (
     strong_threshold,
 )
 from coach.services.archetype_models import archetype_for_assessment
+from coach.services.report_headlines import Headline, NextStep, self_headline, self_next_step
 
 NOT_ENOUGH = "not enough answers"
 
@@ -74,15 +75,6 @@ class ArchetypeLine:
     note: str
     scales: int
 
-    @property
-    def distance_text(self) -> str:
-        """The distance from the archetype's centre, and the usual one, in small print."""
-        distance = f"{self.distance:.1f} standard deviations over all {self.scales} scales"
-        if self.typical_distance is None:
-            return f"Distance from its centre: {distance}."
-        typical = f"half the people nearest it are within {self.typical_distance:.1f}"
-        return f"Distance from its centre: {distance}; {typical}."
-
 
 @dataclass(frozen=True)
 class SelfReport:
@@ -103,6 +95,8 @@ class SelfReport:
     development: list[ScaleLine]
     blank: list[ScaleLine]
     chart_data: dict[str, Any]
+    headline: Headline
+    next_step: NextStep
     archetype: ArchetypeLine | None = None
 
 
@@ -137,6 +131,7 @@ def self_report(session: Session, assessment: Assessment, instrument: Instrument
         for d in instrument.dimensions
     ]
     skills = [lines[s.id] for s in instrument.skill_scales]
+    verdict = profile.quadrant.title if profile.quadrant else "No overall pattern yet"
     return SelfReport(
         assessment_id=assessment.public_id,
         instrument_title=instrument.title,
@@ -153,6 +148,12 @@ def self_report(session: Session, assessment: Assessment, instrument: Instrument
         development=[lines[s.scale_id] for s in development],
         blank=[line for line in lines.values() if line.score is None],
         chart_data=_chart_data(instrument, lines),
+        headline=self_headline(
+            verdict,
+            [lines[s.scale_id].name for s in strengths],
+            [lines[s.scale_id].name for s in development],
+        ),
+        next_step=self_next_step(session, assessment),
         archetype=nearest_archetype(session, assessment, len(instrument.scales)),
     )
 
@@ -178,16 +179,22 @@ def nearest_archetype(
 
 
 def _chart_data(instrument: Instrument, lines: dict[str, ScaleLine]) -> dict[str, Any]:
-    """Finished values for the charts; the browser only draws them."""
-    poles = [lines[s.id] for s in instrument.pole_scales]
+    """Finished values for the charts; the browser only draws them.
+
+    Poles go as one pair per dimension (leader and manager side by side), never as one
+    line joining the two kinds of pole.
+    """
     skills = [lines[s.id] for s in instrument.skill_scales]
+    dims = instrument.dimensions
     return {
         "min": instrument.scale_min,
         "max": instrument.scale_max,
-        "poles": {
-            "labels": [p.name for p in poles],
-            "values": [p.score for p in poles],
-            "kinds": [instrument.scale(p.id).pole.value for p in poles],  # type: ignore[union-attr]
+        "dimensions": {
+            "labels": [d.name for d in dims],
+            "leader": [lines[d.leader_scale].score for d in dims],
+            "manager": [lines[d.manager_scale].score for d in dims],
+            "leader_names": [lines[d.leader_scale].name for d in dims],
+            "manager_names": [lines[d.manager_scale].name for d in dims],
         },
         "skills": {
             "labels": [s.name for s in skills],

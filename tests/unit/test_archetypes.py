@@ -108,7 +108,12 @@ def test_below_min_population_returns_theory_prototypes():
     model = fit_archetypes(profiles, SCALE_IDS, pole_of=POLE_OF)
     assert model.kind == "prototypes" and model.k == 4
     assert model.structure == "not_fitted" and model.quality is None
-    assert model.names == ("Strong at both", "Leader-leaning", "Manager-leaning", "Developing")
+    assert model.names == (
+        "Above average at both",
+        "Leading above average, managing below",
+        "Managing above average, leading below",
+        "Below average at both",
+    )
     z = np.array(model.centroids_z)
     assert np.all(z[:, :5] == np.array([[1], [1], [-1], [-1]]) * PROTOTYPE_Z)
     assert np.all(z[:, 5:10] == np.array([[1], [-1], [1], [-1]]) * PROTOTYPE_Z)
@@ -353,3 +358,19 @@ def test_archetypes_that_would_share_a_name_are_told_apart_by_their_next_strengt
 def test_a_name_kept_from_the_earlier_model_never_changes_and_only_new_ones_are_numbered():
     names = distinct_names(["High vision", "High vision"], [["High vision"], ["High vision"]], [1])
     assert names == ["High vision 2", "High vision"]
+
+
+def test_theory_archetypes_never_use_the_quadrant_words_strong_or_developing():
+    profiles, _ = _separated(200)
+    model = fit_archetypes(profiles, SCALE_IDS, pole_of=POLE_OF)
+    words = " ".join(model.names + model.descriptions).lower()
+    assert "strong" not in words and "developing" not in words
+    assert all("organisation" in d for d in model.descriptions)
+
+
+def test_a_stored_model_with_the_old_theory_names_reads_in_the_relative_words():
+    profiles, _ = _separated(200)
+    data = fit_archetypes(profiles, SCALE_IDS, pole_of=POLE_OF).to_dict()
+    data["names"] = ["Strong at both", "Leader-leaning", "Manager-leaning", "Developing"]
+    assert ArchetypeModel.from_dict(data).names[0] == "Above average at both"
+    assert ArchetypeModel.from_dict(data).names[3] == "Below average at both"

@@ -121,7 +121,7 @@ def test_the_pages_with_the_demo_organisation(app, client, auth):
     dashboard = client.get("/hr/dashboard").text
     assert "Whole organisation" in dashboard and "Leader index" in dashboard
     cards = client.get("/hr/archetypes").text
-    assert "they do not type people" in cards and "Strong at both" in cards
+    assert "they do not type people" in cards and "Above average at both" in cards
     assert "theory prototypes" in cards
     checks = client.get("/hr/quality").text
     assert "Vision and direction" in checks and "Alpha" in checks

@@ -15,13 +15,21 @@
     ];
   }
 
+  // A scale where others' figure is hidden keeps its name with "(others hidden)", so the gap
+  // in the line reads as withheld, not as missing. The server says which ones are hidden.
+  function marked(series) {
+    return series.labels.map(function (label, i) {
+      return series.others_hidden && series.others_hidden[i] ? label + " (others hidden)" : label;
+    });
+  }
+
   function draw() {
     var data = charts.readJson("report-data");
     if (!data) { return; }
     var radar = document.getElementById("pole-chart");
-    if (radar) { charts.radar(radar, data.poles.labels, datasets(data.poles, data.others_label, true), data); }
+    if (radar) { charts.radar(radar, marked(data.poles), datasets(data.poles, data.others_label, true), data); }
     var bars = document.getElementById("skill-chart");
-    if (bars) { charts.horizontalBars(bars, data.skills.labels, datasets(data.skills, data.others_label, false), data); }
+    if (bars) { charts.horizontalBars(bars, marked(data.skills), datasets(data.skills, data.others_label, false), data); }
     charts.markDrawn();
   }
 

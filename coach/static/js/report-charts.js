@@ -36,27 +36,40 @@
     return axis;
   }
 
-  function radar(canvas, data) {
-    var r = scoreAxis(data, 11, 10);
-    r.angleLines = { color: colours.grid };
-    r.pointLabels = {
-      color: colours.text,
-      font: fontFor(13, 11),
-      padding: 6,
-      callback: function (label) { return wrapWords(label, isNarrow(this.chart) ? 11 : 24); }
-    };
-    return charts.chart(canvas, "radar", {
-      labels: data.poles.labels,
-      datasets: [{
-        label: "Self",
-        data: data.poles.values,
-        borderColor: colours.teal,
-        backgroundColor: "rgba(47, 111, 115, 0.18)",
-        pointBackgroundColor: data.poles.kinds.map(function (k) { return kinds[k]; }),
-        pointRadius: 4,
-        spanGaps: false
-      }]
-    }, { plugins: { legend: { display: false } }, scales: { r: r } });
+  // One pair of bars per dimension: its leader pole and its manager pole side by side, in the
+  // same two colours as the legend and the table. The poles are never joined into one line.
+  function pairs(canvas, data) {
+    var dims = data.dimensions;
+    return charts.chart(canvas, "bar", {
+      labels: dims.labels,
+      datasets: [
+        { label: "Leader pole", data: dims.leader, backgroundColor: kinds.leader, borderRadius: 3 },
+        { label: "Manager pole", data: dims.manager, backgroundColor: kinds.manager, borderRadius: 3 }
+      ]
+    }, {
+      indexAxis: "y",
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { label: function (item) {
+          var names = item.datasetIndex === 0 ? dims.leader_names : dims.manager_names;
+          return names[item.dataIndex] + ": " + (item.raw === null ? "not enough answers" : item.raw.toFixed(1));
+        } } }
+      },
+      scales: {
+        x: scoreAxis(data, 12, 11),
+        y: {
+          grid: { display: false },
+          ticks: {
+            color: colours.text,
+            font: fontFor(13, 11),
+            autoSkip: false,
+            callback: function (value) {
+              return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? 14 : 30);
+            }
+          }
+        }
+      }
+    });
   }
 
   function bars(canvas, data) {
@@ -95,7 +108,7 @@
     if (!data) { return; }
     var poleCanvas = document.getElementById("pole-chart");
     var skillCanvas = document.getElementById("skill-chart");
-    if (poleCanvas) { radar(poleCanvas, data); }
+    if (poleCanvas) { pairs(poleCanvas, data); }
     if (skillCanvas) { bars(skillCanvas, data); }
     charts.markDrawn();
   }
