@@ -86,6 +86,14 @@ _LAST = [
     "Duarte",
 ]
 
+# The demo's calendar, in days before today: each self-assessment is submitted first, then
+# its 360 round is drafted, opened and closed at its deadline, so every date on every page
+# follows from the one before it.
+SUBMITTED_DAYS_AGO = 60
+DRAFTED_DAYS_AGO = 40
+OPENED_DAYS_AGO = 35
+CLOSED_DAYS_AGO = 21
+
 # Latent leanings: (leader-pole shift, manager-pole shift, leadership-skill, management-skill)
 _LEANINGS = [
     (0.7, 0.6, 0.6, 0.5),
@@ -200,6 +208,9 @@ def _completed_assessment(
         assessment.answers.append(Answer(item_id=item_id, value=value))
     session.flush()
     lock_and_score(session, assessment, instrument)
+    submitted = utcnow() - timedelta(days=SUBMITTED_DAYS_AGO - rng.randint(0, 10))
+    assessment.started_at = submitted - timedelta(minutes=25)
+    assessment.updated_at = assessment.submitted_at = submitted
     return assessment, shifts
 
 
@@ -237,7 +248,7 @@ def _closed_round(
     shifts: tuple[float, ...],
     rng: random.Random,
 ) -> None:
-    """A 360 round that closed three weeks ago, answered by the subject's colleagues.
+    """A 360 round drafted after the self-assessment and closed at its deadline three weeks ago.
 
     Colleagues see the person a little less extremely than the person does (shifts
     shrunk), each with a bias of their own; peers notice less, so they answer "not able to
@@ -252,7 +263,8 @@ def _closed_round(
         raters.append((RaterGroup.MANAGER, subject.manager, 0.04))
     if len(raters) < 3:
         return
-    closed = utcnow() - timedelta(days=21)
+    today = utcnow()
+    closed = today - timedelta(days=CLOSED_DAYS_AGO)
     found = FeedbackRound(
         subject=subject,
         assessment=assessment,
@@ -261,7 +273,8 @@ def _closed_round(
         state=RoundState.CLOSED.value,
         min_group_n=3,
         deadline=closed,
-        opened_at=closed - timedelta(days=14),
+        created_at=today - timedelta(days=DRAFTED_DAYS_AGO),
+        opened_at=today - timedelta(days=OPENED_DAYS_AGO),
         closed_at=closed,
         closed_by="deadline",
     )
