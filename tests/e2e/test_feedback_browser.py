@@ -88,7 +88,10 @@ def test_a_manager_asks_for_feedback_raters_answer_and_the_report_overlays_self_
 
         page.reload()
         assert "<strong>3</strong> of 3" in page.content()
-        page.get_by_role("button", name="Close now and see the results").click()
+        page.get_by_role("link", name="Close now and see the results").click()
+        page.get_by_text("Close the round now?").wait_for()
+        axe(page, "confirm closing")
+        page.get_by_role("button", name="Close the round and see the results").click()
         page.wait_for_selector("html[data-charts='drawn']")
         assert _canvas_ink(page, "pole-chart") > 2000
         assert _canvas_ink(page, "skill-chart") > 2000

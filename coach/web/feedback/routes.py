@@ -11,6 +11,7 @@ from coach.instruments_registry import default_instrument, instruments
 from coach.models import FeedbackRound, RoundState
 from coach.scoring.anonymity import nomination_warnings
 from coach.services import feedback_rounds as rounds
+from coach.services import round_controls as controls
 from coach.services.feedback_report import round_report
 from coach.web.feedback.forms import RELATIONSHIP_LABELS, DeadlineForm, RaterForm
 
@@ -62,6 +63,7 @@ def start() -> Response:
 def _round_page(found: FeedbackRound, rater_form: RaterForm, status: int = 200) -> tuple[str, int]:
     floor = found.min_group_n or _settings().min_group_n
     nominated = rounds.counts_by_relationship(found)
+    responses = rounds.response_counts(db.session, found)
     page = render_template(
         "feedback/round.html",
         round=found,
@@ -73,9 +75,13 @@ def _round_page(found: FeedbackRound, rater_form: RaterForm, status: int = 200) 
         deadline_form=DeadlineForm(deadline=found.deadline.date()),
         warnings=nomination_warnings(nominated, floor),
         nominated=nominated,
-        responses=rounds.response_counts(db.session, found),
+        responses=responses,
         floor=floor,
         labels=RELATIONSHIP_LABELS,
+        open_blocker=controls.open_blocker(found),
+        not_observed=controls.not_observed_warnings(responses, floor)
+        if found.state == RoundState.OPEN.value
+        else [],
     )
     return page, status
 
@@ -193,6 +199,24 @@ def remind(public_id: str) -> Response:
     else:  # the same words however many are reminded: the page never says who answered
         flash("Reminders are sent to every rater who has not answered yet.", "success")
     return _back(found)
+
+
+@bp.get("/<public_id>/close")
+@login_required
+def confirm_close(public_id: str) -> str | Response:
+    """Before closing: what the report would show now, and which groups it would leave out."""
+    found = _mine(public_id)
+    if found.state != RoundState.OPEN.value:
+        return _back(found)
+    floor = found.min_group_n or _settings().min_group_n
+    responses = rounds.response_counts(db.session, found)
+    return render_template(
+        "feedback/round_close.html",
+        round=found,
+        preview=controls.close_preview(responses, floor),
+        not_observed=controls.not_observed_warnings(responses, floor),
+        floor=floor,
+    )
 
 
 @bp.post("/<public_id>/close")
