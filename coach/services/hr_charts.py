@@ -33,6 +33,39 @@ def _bands(payload: dict[str, Any], index: str) -> dict[str, Any]:
     return out
 
 
+HISTOGRAM_WIDTH = 320
+HISTOGRAM_HEIGHT = 120
+
+
+def band_histograms(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each index's bands as histogram bars: true band widths, height = people per point."""
+    out = []
+    for index in ("leader", "manager"):
+        for source in SOURCES:
+            figures = payload[source].get("indexes", {}).get(index)
+            if not figures or not figures.get("bands"):
+                continue
+            bands = figures["bands"]
+            low, high = bands[0]["low"], bands[-1]["high"]
+            span = (high - low) or 1.0
+            density = [b["n"] / max(b["high"] - b["low"], 0.01) for b in bands]
+            tallest = max(density) or 1.0
+            bars = []
+            for band, per_point in zip(bands, density, strict=True):
+                height = round(HISTOGRAM_HEIGHT * per_point / tallest, 1)
+                bars.append(
+                    {
+                        **band,
+                        "x": round(HISTOGRAM_WIDTH * (band["low"] - low) / span, 1),
+                        "width": round(HISTOGRAM_WIDTH * (band["high"] - band["low"]) / span, 1),
+                        "y": round(HISTOGRAM_HEIGHT - height, 1),
+                        "height": height,
+                    }
+                )
+            out.append({"index": index, "source": source, "low": low, "high": high, "bars": bars})
+    return out
+
+
 def _trend(payload: dict[str, Any]) -> dict[str, Any]:
     cycles = sorted(
         {(p["cycle"], p["label"]) for source in SOURCES for p in payload["trends"][source]}
@@ -59,13 +92,13 @@ def dashboard_charts(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def archetype_charts(cards: dict[str, Any]) -> dict[str, Any]:
-    """One radar per archetype card: centroid against the organisation's mean."""
+    """One bar chart per archetype card: centroid beside the organisation's mean."""
     return {
         "min": cards["scale_min"],
         "max": cards["scale_max"],
         "cards": [
             {
-                "id": f"radar-{card['key']}",
+                "id": f"archetype-{card['key']}",
                 "labels": [c["name"] for c in card["centroid"]],
                 "archetype": [c["value"] for c in card["centroid"]],
                 "organisation": [c["organisation"] for c in card["centroid"]],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
@@ -54,10 +54,21 @@ class DotPlot:
 
 def self_next_step(session: Session, assessment: Assessment) -> NextStep:
     """After a self report: follow or read the 360 on it, else ask for one (or plan)."""
+    # The round on this self-assessment, else the person's latest round tied to none.
     found = session.scalars(
         select(FeedbackRound)
-        .where(FeedbackRound.assessment_id == assessment.id)
-        .order_by(FeedbackRound.created_at.desc(), FeedbackRound.id.desc())
+        .where(
+            FeedbackRound.subject_id == assessment.owner_id,
+            or_(
+                FeedbackRound.assessment_id == assessment.id,
+                FeedbackRound.assessment_id.is_(None),
+            ),
+        )
+        .order_by(
+            (FeedbackRound.assessment_id == assessment.id).desc(),
+            FeedbackRound.created_at.desc(),
+            FeedbackRound.id.desc(),
+        )
     ).first()
     if found is None:
         return NextStep(
@@ -70,14 +81,14 @@ def self_next_step(session: Session, assessment: Assessment) -> NextStep:
         return NextStep(
             "read_round",
             "Read how others see you, then plan",
-            "Your 360 round on this self-assessment is closed: its report shows where others "
+            "Your 360 round is closed: its report shows where others "
             "agree with you and where they do not.",
             found.public_id,
         )
     return NextStep(
         "follow_round",
         "Follow your 360 round",
-        "Your 360 round on this self-assessment is under way. Meanwhile you can start a plan "
+        "Your 360 round is under way. Meanwhile you can start a plan "
         "from your own view and adjust it when the feedback arrives.",
         found.public_id,
     )

@@ -69,7 +69,7 @@ def test_hr_reads_the_archetype_cards_and_instrument_quality(
     page.goto("/hr/archetypes")
     page.wait_for_selector("html[data-charts='drawn']")
     for key in ("strong_both", "leader_leaning", "manager_leaning", "developing"):
-        assert _canvas_ink(page, f"radar-{key}") > 1000, key
+        assert _canvas_ink(page, f"archetype-{key}") > 1000, key
     assert "they do not type people" in page.content()
     axe(page, "archetype cards")
     page.goto("/hr/quality")

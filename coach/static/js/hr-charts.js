@@ -58,13 +58,15 @@
     }
   }
 
+  // Each archetype as paired bars per scale (its average, the organisation's), scale names
+  // written out down the side: a radar with eighteen spokes left its labels on top of each other.
   function drawArchetypes(data) {
     data.cards.forEach(function (card) {
       var canvas = document.getElementById(card.id);
       if (!canvas) { return; }
-      charts.radar(canvas, card.labels, [
-        charts.line("This archetype", card.archetype, colours.teal, false, colours.tealFill),
-        charts.line("Organisation average", card.organisation, colours.grey, true, "rgba(107,114,128,0.08)")
+      charts.horizontalBars(canvas, card.labels, [
+        { label: "This archetype", data: card.archetype, backgroundColor: colours.teal, borderRadius: 2 },
+        { label: "Organisation average", data: card.organisation, backgroundColor: "#a3aab3", borderRadius: 2 }
       ], data);
     });
   }
