@@ -52,6 +52,11 @@ def invitation_for_token(session: Session, raw: str) -> Invitation:
     return invitation
 
 
+def addressed_to(invitation: Invitation | None, email: str) -> bool:
+    """Whether an invitation was sent to this address (the signed-in rater's own e-mail)."""
+    return invitation is not None and invitation.email.lower() == email.lower()
+
+
 def check_usable(invitation: Invitation) -> None:
     """Raise RaterLinkError unless the invitation can still be answered."""
     if invitation.state == InvitationState.USED.value:

@@ -89,6 +89,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "feedback.deadline":               (302, 302, 302, 404, 404, 404),
     "feedback.open_round":             (302, 302, 302, 404, 404, 404),
     "feedback.remind":                 (302, 302, 302, 404, 404, 404),
+    "feedback.confirm_close":          (302, 302, 200, 404, 404, 404),
     "feedback.close":                  (302, 302, 302, 404, 404, 404),
     "feedback.report":                 (302, 302, 302, 404, 404, 404),
     # outside raters: their approvers decide; nothing is pending in this world, hence 404
@@ -102,6 +103,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "rate.saved":                      (404, 200, 404, 404, 404, 404),
     "rate.review":                     (404, 200, 404, 404, 404, 404),
     "rate.thanks":                     (200, 200, 200, 200, 200, 200),
+    # a request sent to the signed-in person's own address (here nobody's: 404 for all)
+    "rate.from_account":               (302, 302, 404, 404, 404, 404),
     # development plans: the owner's; anyone else gets 404, visitors included
     "plans.index":                     (302, 302, 302, 200, 200, 200),
     "plans.create":                    (302, 302, 302, 302, 302, 302),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -9,6 +11,7 @@ from werkzeug.wrappers import Response
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
 from coach.services import assessments
+from coach.services.home_state import home_state
 from coach.web.base_url import warn_once_per_worker
 
 bp = Blueprint("main", __name__)
@@ -17,15 +20,15 @@ bp.before_app_request(warn_once_per_worker)
 
 @bp.get("/")
 def home() -> str | Response:
-    """Visitors are sent to sign in; people see their assessments and what to do next."""
+    """Visitors are sent to sign in; people see where they stand and their next step."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    mine = assessments.assessments_of(db.session, current_user)
+    has_plans = "plans.index" in current_app.view_functions
     return render_template(
         "main/home.html",
-        assessments=mine,
+        assessments=assessments.assessments_of(db.session, current_user),
         instruments=instruments(),
         instrument=default_instrument(),
-        draft=next((a for a in mine if not a.is_submitted), None),
-        has_plans="plans.index" in current_app.view_functions,
+        state=home_state(db.session, current_user, date.today(), with_plans=has_plans),
+        has_plans=has_plans,
     )

@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -38,6 +39,7 @@ csrf.exempt(bp)
 # Every page here checks the link this browser holds: refusals count against the address.
 secret_link_limit(bp)
 _KEY = "rater_links"
+_FROM_ACCOUNT = "from-account"  # in place of a token: the signed-in person's own invitation
 EXPIRED_FORM = (
     "This page was open for a long time, so for your safety nothing was saved yet. "
     "Your answers are still here: press the button again to save them."
@@ -74,6 +76,23 @@ def arrive(token: str) -> Response | tuple[str, int]:
     return redirect(url_for(".welcome", invitation_id=invitation.public_id))
 
 
+@bp.get("/rate/<invitation_id>/from-account")
+@login_required
+def from_account(invitation_id: str) -> Response:
+    """A rater with an account opens a request sent to their own e-mail, without the link."""
+    invitation = db.session.scalar(
+        db.select(Invitation).where(Invitation.public_id == invitation_id)
+    )
+    if not rating.addressed_to(invitation, current_user.email):
+        abort(404)
+    assert invitation is not None
+    rating.check_usable(invitation)
+    links = dict(session.get(_KEY, {}))
+    links[invitation_id] = _FROM_ACCOUNT
+    session[_KEY] = links
+    return redirect(url_for(".welcome", invitation_id=invitation_id))
+
+
 def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instrument]:
     """The invitation this browser holds the link for; 404 otherwise; RaterLinkError if spent.
 
@@ -94,8 +113,14 @@ def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instru
         # SQLite has no FOR UPDATE; SQLAlchemy leaves it out. Only the invitation is locked.
         query = query.with_for_update(of=Invitation)
     invitation = db.session.scalar(query)
-    if invitation is None or invitation.token_hash != token_hash(token):
+    if token == _FROM_ACCOUNT:  # opened from home: the signed-in person's own request
+        if not (
+            current_user.is_authenticated and rating.addressed_to(invitation, current_user.email)
+        ):
+            abort(404)
+    elif invitation is None or invitation.token_hash != token_hash(token):
         abort(404)  # a newer link replaced this one, or the id was made up
+    assert invitation is not None
     rating.check_usable(invitation)
     instrument = instruments().get(invitation.round.instrument_id)
     if instrument is None:
