@@ -78,6 +78,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "assess.resume":                   (302, 302, 302, 404, 404, 404),
     "assess.page":                     (302, 302, 302, 404, 404, 404),
     "assess.review":                   (302, 302, 302, 404, 404, 404),
+    "assess.autosave":                 (302, 302, 400, 404, 404, 404),  # nothing posted
     "assess.submit":                   (302, 302, 302, 404, 404, 404),
     "assess.report":                   (302, 302, 200, 404, 404, 404),
     # 360 feedback, the subject's side: the owner's alone
@@ -101,6 +102,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "rate.welcome":                    (404, 200, 404, 404, 404, 404),
     "rate.page":                       (404, 200, 404, 404, 404, 404),
     "rate.saved":                      (404, 200, 404, 404, 404, 404),
+    "rate.autosave":                   (404, 204, 404, 404, 404, 404),
     "rate.review":                     (404, 200, 404, 404, 404, 404),
     "rate.thanks":                     (200, 200, 200, 200, 200, 200),
     # a request sent to the signed-in person's own address (here nobody's: 404 for all)

@@ -92,6 +92,22 @@ def page(public_id: str, number: int) -> str | Response:
     )
 
 
+@bp.post("/<public_id>/pages/<int:number>/answers")
+@login_required
+def autosave(public_id: str, number: int) -> tuple[str, int]:
+    """Save the answers posted as they are given (the page's script); the page stays put."""
+    assessment, instrument = _load(public_id)
+    if not 1 <= number <= len(instrument.pages):
+        abort(404)
+    index = number - 1
+    form = page_form_class(instrument, instrument.pages[index])()
+    if assessment.is_submitted or not form.validate():
+        return "", 400
+    resume = max(assessment.current_page, index)
+    service.save_page(db.session, assessment, instrument, index, form.answers(), resume)
+    return "", 204
+
+
 @bp.get("/<public_id>/review")
 @login_required
 def review(public_id: str) -> str | Response:

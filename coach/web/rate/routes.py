@@ -290,3 +290,6 @@ def thanks() -> str:
 def csrf_failed(error: CSRFError) -> tuple[str, int]:
     """Only reachable if a form forgot to check its own token; still a clear page."""
     return _problem(EXPIRED_FORM)
+
+
+from coach.web.rate import autosave as _autosave  # noqa: E402,F401  (its route joins bp)
