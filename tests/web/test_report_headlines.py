@@ -13,17 +13,16 @@ from collections.abc import Callable
 from html import unescape
 
 from flask import Flask
+from report_builders import round_with_a_quiet_peer, self_assessed
 from sqlalchemy import select
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Assessment, FeedbackRound, Role, User
-from coach.services import accounts, archetype_runs, assessments, rating
-from coach.services import feedback_rounds as rounds
+from coach.services import accounts, archetype_runs
 
 from conftest import Auth
-from feedback_helpers import BASE, raters
-from hr_builders import answers_for, closed_round, person, submit
+from hr_builders import closed_round, person, submit
 
 
 def _page(auth: Auth, path: str) -> str:
@@ -117,54 +116,14 @@ def test_a_developing_manager_above_the_organisation_reads_one_verdict_not_two(
     assert "Strong at both" not in cards
 
 
-def _round_with_a_quiet_peer(subject_email: str) -> str:
-    """Three peers: leader poles rated 3 (the subject says 5), manager poles and skills 4
-    (the subject says 3); peer 0 leaves Vision unanswered and comments on two pages."""
-    instrument = default_instrument()
-    subject = db.session.scalar(select(User).where(User.email == subject_email))
-    found = rounds.start_round(
-        db.session,
-        subject,
-        instrument,
-        rounds.default_deadline(),
-        rounds.latest_submitted_assessment(db.session, subject),
-    )
-    rounds.nominate(db.session, found, raters({"peer": 3}), BASE, trusted=True)
-    rounds.open_round(db.session, found, BASE, 3)
-    leader = {d.leader_scale for d in instrument.dimensions}
-    for n, invitation in enumerate(sorted(found.invitations, key=lambda i: i.email)):
-        answers: dict[str, int | None] = {}
-        for item in instrument.items:
-            value = 3 if item.scale in leader else 4
-            answers[item.id] = value if item.key > 0 else 6 - value
-            if n == 0 and item.scale == "vision":
-                answers[item.id] = None
-        comments = (
-            {"management-skills": "Plans are always clear.", "direction": "Say where we go."}
-            if n == 0
-            else {}
-        )
-        rating.save_draft(db.session, invitation, instrument, answers, comments, 7)
-        rating.submit(db.session, invitation, instrument)
-    rounds.close_round(db.session, found, "subject")
-    return found.public_id
-
-
 def test_the_360_report_leads_with_blind_spots_and_hidden_strengths_and_ends_at_the_plan(
     app: Flask, auth: Auth, make_user: Callable[..., str]
 ) -> None:
     email = make_user("sam@acme.test", "manager", "Sam Subject")
     with app.app_context():
-        owner = accounts.find_by_email(db.session, email)
-        # Self: leader poles 5, everything else 3 (level 5, tilt 2, before answer noise).
-        instrument = default_instrument()
-        answers = answers_for(5, 2)
-        started = assessments.start_assessment(db.session, owner, instrument)
-        for index, page in enumerate(instrument.pages):
-            chunk = {item.id: answers[item.id] for item in instrument.items_on(page)}
-            assessments.save_page(db.session, started, instrument, index, chunk, index + 1)
-        assessments.submit_assessment(db.session, started, instrument)
-        round_id = _round_with_a_quiet_peer(email)
+        # Self: leader poles 5, everything else 3 (before the builder's answer noise).
+        self_assessed(email, level=5, tilt=2)
+        round_id = round_with_a_quiet_peer(email)
         db.session.remove()
     auth.sign_in(email)
     page = _page(auth, f"/feedback/{round_id}/report")

@@ -71,9 +71,9 @@
       ticks: { stepSize: 1, color: colours.text, backdropColor: "transparent" } };
   }
 
-  // The axis that names the scales, set smaller on a phone.
+  // The axis that names the scales, set smaller on a phone; every name is drawn (no skipping).
   function labelAxis() {
-    return { ticks: { color: colours.text, font: { size: narrow() ? 10 : 12 } }, grid: { display: false } };
+    return { ticks: { color: colours.text, autoSkip: false, font: { size: narrow() ? 10 : 12 } }, grid: { display: false } };
   }
 
   function radar(canvas, labels, datasets, range) {

@@ -43,8 +43,8 @@
     return charts.chart(canvas, "bar", {
       labels: dims.labels,
       datasets: [
-        { label: "Leader pole", data: dims.leader, backgroundColor: kinds.leader, borderRadius: 3 },
-        { label: "Manager pole", data: dims.manager, backgroundColor: kinds.manager, borderRadius: 3 }
+        { label: "Leader pole", data: dims.leader, backgroundColor: kinds.leader, borderRadius: 3, minBarLength: 4 },
+        { label: "Manager pole", data: dims.manager, backgroundColor: kinds.manager, borderRadius: 3, minBarLength: 4 }
       ]
     }, {
       indexAxis: "y",
