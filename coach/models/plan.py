@@ -29,12 +29,13 @@ class DevelopmentPlan(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_round.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     shared_with_manager: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The manager it was shared with: sharing ends when the owner's manager changes.
-    shared_with_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The manager it was shared with: sharing ends when the owner's manager changes. No
+    # foreign key (SQLite would have to rebuild the table to add one); erasure clears it.
+    shared_with_id: Mapped[int | None] = mapped_column()
     reminders: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    owner: Mapped[User] = relationship()
     assessment: Mapped[Assessment | None] = relationship()
     focus_areas: Mapped[list[FocusArea]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="FocusArea.position"
