@@ -69,6 +69,8 @@ class Settings:
     absolute_hours: int
     trusted_proxy_count: int
     trusted_proxies: str
+    metrics_token: str
+    log_format: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -94,6 +96,8 @@ class Settings:
             absolute_hours=int(env.get("COACH_ABSOLUTE_HOURS") or 12),
             trusted_proxy_count=max(0, int(env.get("COACH_TRUSTED_PROXY_COUNT") or 0)),
             trusted_proxies=env.get("COACH_TRUSTED_PROXIES") or "127.0.0.1, ::1",
+            metrics_token=env.get("COACH_METRICS_TOKEN", ""),
+            log_format=(env.get("COACH_LOG_FORMAT") or "text").lower(),
         )
 
 

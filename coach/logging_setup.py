@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -97,7 +96,7 @@ def install_json_handler(stream: TextIO | None = None) -> logging.Handler:
 
 def register(app: Flask) -> None:
     """Switch to JSON lines when COACH_LOG_FORMAT (setting or environment) is ``json``."""
-    chosen = app.config.get(FORMAT_ENV) or os.environ.get(FORMAT_ENV, "text")
+    chosen = app.config.get(FORMAT_ENV) or app.config["COACH"].log_format
     if str(chosen).lower() != "json":
         return
     install_json_handler()

@@ -47,7 +47,6 @@ from coach.models import (
 from coach.services.audit import Event
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
-TOKEN_ENV = "COACH_METRICS_TOKEN"  # noqa: S105 (the variable's name, not a token)
 _PENDING = "coach.metrics_pending"
 _STARTED = "coach_metrics_started"
 
@@ -249,7 +248,7 @@ def metrics() -> Response:
 
 def register(app: Flask) -> None:
     """Time every request and mount /metrics (token from COACH_METRICS_TOKEN)."""
-    app.config.setdefault("COACH_METRICS_TOKEN", os.environ.get(TOKEN_ENV, ""))
+    app.config.setdefault("COACH_METRICS_TOKEN", app.config["COACH"].metrics_token)
     app.before_request(_start_timer)
     app.after_request(_observe)
     app.register_blueprint(bp)
