@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
-from coach.models import hr_slice_stats
+from coach.models import OrgUnit, hr_slice_stats
 from coach.models.analytics import ANY
 from coach.services import hr_blocks
 from coach.services.hr_filters import (
@@ -31,18 +31,55 @@ from coach.services.hr_filters import (
     options,
     parse_filters,
 )
-from coach.services.hr_layout import cycle_label
+from coach.services.hr_layout import Layout, cycle_label
 from coach.services.hr_plans import plan_figures
+from coach.services.hr_protection import ProtectionCache
 from coach.services.hr_slices import Scope, load_rows, load_scope
 from coach.services.hr_summary import stored_layout
+from coach.services.hr_version import summary_version
 
-__all__ = ["Filters", "Options", "options", "parse_filters", "summary"]
+__all__ = ["Filters", "Options", "opening_unit", "options", "parse_filters", "summary"]
+
+
+def opening_unit(session: Session) -> OrgUnit | None:
+    """The unit the dashboard opens at: the first level down with several units.
+
+    With a single top unit (the company holding everything), the organisation view would
+    list that one unit below it; opening there lists its divisions instead. None means
+    the whole organisation.
+    """
+    unit: OrgUnit | None = None
+    for _ in range(8):  # a chain of single units deeper than this is not worth following
+        parent = OrgUnit.parent_id.is_(None) if unit is None else OrgUnit.parent_id == unit.id
+        below = session.scalars(select(OrgUnit).where(parent).limit(2)).all()
+        if len(below) != 1 or not _has_children(session, below[0]):
+            return unit
+        unit = below[0]
+    return unit
+
+
+def _has_children(session: Session, unit: OrgUnit) -> bool:
+    query = select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id == unit.id)
+    return bool(session.scalar(query))
+
+
+ATTEMPTS = 3
+"""Reads of one view before giving up while the summary keeps changing under it."""
 
 
 def summary(
-    session: Session, instrument: Instrument, filters: Filters, found: Options | None = None
+    session: Session,
+    instrument: Instrument,
+    filters: Filters,
+    found: Options | None = None,
+    cache: ProtectionCache | None = None,
 ) -> dict[str, Any]:
-    """Every dashboard figure for one view, with suppressed figures absent."""
+    """Every dashboard figure for one view, with suppressed figures absent.
+
+    The figures are read after the protected table; when the summary changed in between
+    (another transaction committed), the view is read again, so a decision taken on some
+    counts is never paired with other counts' figures.
+    """
     found = found or options(session, instrument.id)
     if filters.cycle not in found.cycles:
         filters = replace(filters, cycle=newest_cycle(found))
@@ -50,8 +87,24 @@ def summary(
     head = _head(instrument, filters, found)
     if layout is None or not found.cycles:
         return {**head, "available": False}
+    for _ in range(ATTEMPTS):
+        version, payload = _read(session, instrument, layout, filters, found, head, cache)
+        if summary_version(session) == version:
+            return payload
+    return {**head, "available": False}
+
+
+def _read(
+    session: Session,
+    instrument: Instrument,
+    layout: Layout,
+    filters: Filters,
+    found: Options,
+    head: dict[str, Any],
+    cache: ProtectionCache | None,
+) -> tuple[int, dict[str, Any]]:
     scope = load_scope(session, filters.unit)
-    protected = hr_blocks.protections(session, layout, filters, found.cycles)
+    version, protected = hr_blocks.protections(session, layout, filters, found.cycles, cache)
     s = hr_slice_stats.c
     view = or_(
         *[
@@ -99,7 +152,7 @@ def summary(
     payload["trends"] = hr_blocks.trends(
         layout, names, scope, filters, found.cycles, rows, protected
     )
-    return payload
+    return version, payload
 
 
 def _head(instrument: Instrument, filters: Filters, found: Options) -> dict[str, Any]:

@@ -118,7 +118,7 @@ def test_sign_ins_role_changes_and_deactivations_are_audited_for_admins_only(app
     events = _events(app)
     assert {"sign_in", "role_changed", "account_deactivated"} <= set(events)
     page = auth.client.get("/admin/audit").text
-    assert "role changed" in page and "manager -&gt; hr" in page
+    assert "Role changed" in page and "from manager to hr in the directory" in page
     auth.client.post("/sign-out", data={"csrf_token": csrf_from(auth.client.get("/").text)})
     auth.sign_in(make_user("hr@example.org", role="hr", name="Helena"))
     assert auth.client.get("/admin/audit").status_code == 403

@@ -10,12 +10,11 @@ from flask import (
     request,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
 from coach.extensions import db
 from coach.mail import smtp_configured
-from coach.models import Role, User
-from coach.services import audit
+from coach.models import Role
+from coach.services import audit, audit_entries
 from coach.services import outbox as outbox_service
 from coach.web.access import roles_required
 from coach.web.base_url import base_url_mismatch
@@ -61,12 +60,9 @@ def audit_log() -> str:
     """The newest security events; the app offers no way to change or delete them."""
     kind = request.args.get("event") or None
     events = audit.recent(db.session, limit=300, event=kind)
-    actors = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
-        )
-    }
     return render_template(
-        "admin/audit.html", events=events, actors=actors, kinds=list(audit.Event), kind=kind
+        "admin/audit.html",
+        entries=audit_entries.describe(db.session, events),
+        kinds=[(k.value, audit_entries.WHAT.get(k, k.value)) for k in audit.Event],
+        kind=kind,
     )

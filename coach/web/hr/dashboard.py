@@ -13,10 +13,12 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from coach.extensions import db
+from coach.hr_cache import protection_cache
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
-from coach.services import directory, exports, hr_archetypes, hr_dashboard, quality
-from coach.services.hr_charts import archetype_charts, dashboard_charts
+from coach.models._common import utcnow
+from coach.services import directory, exports, hr_actions, hr_archetypes, hr_dashboard, quality
+from coach.services.hr_charts import archetype_charts, band_histograms, dashboard_charts
 from coach.web.access import roles_required
 from coach.web.hr.routes import HR_OR_ADMIN, bp
 
@@ -30,6 +32,7 @@ def chosen_instrument() -> Instrument:
 
 
 VIEW_PARAMETERS = ("instrument", "unit", "cycle", "rater_group")
+WHOLE_ORGANISATION = "all"  # ?unit=all: the organisation, even when it opens at a unit
 
 
 def view_query() -> dict[str, str]:
@@ -39,14 +42,18 @@ def view_query() -> dict[str, str]:
 
 
 def dashboard_payload() -> dict[str, Any]:
-    """The view the query parameters ask for (404 for an unknown unit)."""
+    """The view the query asks for (404: unknown unit); no unit: the first level with several."""
     instrument = chosen_instrument()
-    unit = None
-    if unit_id := request.args.get("unit"):
+    unit_id = request.args.get("unit")
+    if unit_id == WHOLE_ORGANISATION:
+        unit = None
+    elif unit_id:
         unit = directory.unit_by_public_id(db.session, unit_id) or abort(404)
+    else:
+        unit = hr_dashboard.opening_unit(db.session)
     found = hr_dashboard.options(db.session, instrument.id)
     filters = hr_dashboard.parse_filters(request.args, unit, found)
-    return hr_dashboard.summary(db.session, instrument, filters, found)
+    return hr_dashboard.summary(db.session, instrument, filters, found, protection_cache())
 
 
 def _csv(name: str, target: str, rows: list[dict[str, Any]]) -> Response:
@@ -65,6 +72,7 @@ def dashboard() -> str:
     """The organisation's profile for a unit and filters; suppressed figures are absent."""
     payload = dashboard_payload()
     charts = dashboard_charts(payload) if payload.get("available") else None
+    as_of = utcnow()  # the figures are kept up to date as people submit: this is their time
     keep = {  # the filters that differ from their default, for links to other units
         name: value
         for name, value in payload["filters"].items()
@@ -77,6 +85,10 @@ def dashboard() -> str:
         figures=exports.FIGURES,
         keep=keep,
         query=view_query(),
+        actions=hr_actions.where_to_act(payload),
+        histograms=band_histograms(payload) if payload.get("available") else [],
+        as_of=as_of,
+        whole=WHOLE_ORGANISATION,
     )
 
 
