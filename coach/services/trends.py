@@ -112,7 +112,7 @@ class Trends:
             return (
                 f"The band comes from {self.assessments_in_database} submitted assessments: "
                 "for each scale, how much scores differ between people (SD) and how "
-                "consistently its questions measure it (Cronbach's alpha)."
+                "consistently its questions agree with each other."
             )
         first = self.scales[0].measurement if self.scales else None
         spread = f"{first.sd:.2g} points" if first else "a default spread"

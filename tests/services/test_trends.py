@@ -181,3 +181,13 @@ def test_a_goal_shows_its_scale_change_beside_the_indicator(ctx, make_user):
     goal = view.goals[0]
     assert goal.scale_verdict == "Improved" and goal.scale_kind == "improved"
     assert goal.scale_change.startswith("Improved by 2.0 points")
+
+
+def test_a_managers_change_page_explains_the_band_without_naming_cronbachs_alpha(ctx, make_user):
+    make_user(OWNER)
+    submit_assessment(OWNER)
+    make_user("norm@example.org", name="Norma Group")
+    _population(MIN_ASSESSMENTS)
+    note = _trends().measurement_note
+    assert "how consistently its questions agree with each other" in note
+    assert "Cronbach" not in note and "alpha" not in note
