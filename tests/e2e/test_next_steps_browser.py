@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
-from coach.models import FeedbackRound, User
+from coach.models import FeedbackRound, Invitation, OutboxMessage, User
 from coach.services import assessments, rating
 from coach.services import feedback_rounds as rounds
 
@@ -172,8 +172,6 @@ def test_an_answer_given_and_left_without_next_is_there_on_return(
             db.session, found, [("Rae Rater", "rae@example.org", "peer")], BASE, trusted=True
         )
         rounds.open_round(db.session, found, BASE, 3)
-        from coach.models import OutboxMessage
-
         link = db.session.scalar(db.select(OutboxMessage.link)).removeprefix(BASE)
     rater = new_context(**PHONE).new_page()
     rater.goto(link)
@@ -182,5 +180,25 @@ def test_an_answer_given_and_left_without_next_is_there_on_return(
     rater.get_by_text("Your answers on this page are saved.").wait_for()
     assert rater.evaluate("document.documentElement.scrollWidth") <= 375
     rater.goto(link)
+    assert rater.evaluate("document.documentElement.scrollWidth") <= 375
     rater.get_by_role("link", name="Continue (1 of 72 answered)").click()
     assert rater.locator("fieldset.item").first.get_by_label("Often", exact=True).is_checked()
+
+    # The rest of the rater's path at 375 px: saved, review, and the used link's thank-you.
+    rater.get_by_role("button", name="Save and finish later").click()
+    rater.get_by_role("heading", name="Your answers are saved").wait_for()
+    assert rater.evaluate("document.documentElement.scrollWidth") <= 375
+    with app.app_context():
+        invitation = db.session.scalar(db.select(Invitation))
+        instrument = default_instrument()
+        everything = {i.id: 3 for i in instrument.items}
+        rating.save_draft(db.session, invitation, instrument, everything, {}, 7)
+    rater.goto(rater.url.replace("/saved", "/review"))
+    rater.get_by_role("button", name="Submit my feedback").wait_for()
+    assert rater.evaluate("document.documentElement.scrollWidth") <= 375
+    rater.get_by_role("button", name="Submit my feedback").click()
+    rater.get_by_text("Your feedback is submitted").wait_for()
+    rater.goto(link)
+    rater.get_by_role("heading", name="Already submitted, thank you").wait_for()
+    assert "Nothing was stored" not in rater.content()
+    assert rater.evaluate("document.documentElement.scrollWidth") <= 375
