@@ -41,8 +41,22 @@
 
   function narrow() { return window.matchMedia("(max-width: 640px)").matches; }
 
-  // Long scale names wrap onto two lines so they fit beside a chart on a phone.
+  // Words onto lines of at most `width` characters (a longer single word keeps its own line).
+  function wrapWords(text, width) {
+    var lines = [];
+    var current = "";
+    String(text).split(" ").forEach(function (word) {
+      if (current && (current + " " + word).length > width) { lines.push(current); current = word; }
+      else { current = current ? current + " " + word : word; }
+    });
+    if (current) { lines.push(current); }
+    return lines.length > 1 ? lines : lines[0];
+  }
+
+  // Long scale names wrap onto two lines so they fit beside a chart; on a phone onto as many
+  // short lines as they need, so no name runs off the canvas.
   function wrap(label) {
+    if (narrow() && label.length > 14) { return wrapWords(label, 14); }
     if (label.length < 16 || label.indexOf(" ") < 0) { return label; }
     var middle = Math.floor(label.length / 2);
     var before = label.lastIndexOf(" ", middle);
