@@ -14,6 +14,7 @@ from coach.services import feedback_rounds as rounds
 
 from feedback_helpers import open_round_with, raters
 from plan_helpers import closed_round, submit_assessment, user
+from rater_control_helpers import OUTSIDER, PEERS, add, org, signed_in, start
 
 ME = "maya@example.org"
 
@@ -152,3 +153,17 @@ def test_another_persons_request_cannot_be_opened_from_an_account(app, make_user
     assert auth.client.get(f"/rate/{someone_else}/from-account").status_code == 404
     assert auth.client.get(f"/rate/{someone_else}").status_code == 404
     assert "You are asked for feedback" not in auth.client.get("/").text
+
+
+def test_an_approver_sees_how_many_outside_raters_wait_with_a_link_to_decide(app):
+    org(app)
+    sam = signed_in(app, "sam@acme.test")
+    round_url = start(sam, PEERS)
+    add(sam, round_url, "Cleo Client", OUTSIDER)
+    home = signed_in(app, "bea@acme.test").client.get("/").text
+    card = re.search(
+        r'<section class="card" aria-labelledby="approvals-title">(.*?)</section>', home, re.S
+    )
+    assert card and "1 rater from outside the directory waits" in card.group(1)
+    assert 'href="/feedback/approvals"' in card.group(1)
+    assert "approvals-title" not in sam.client.get("/").text
