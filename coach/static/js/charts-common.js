@@ -56,7 +56,7 @@
   // Long scale names wrap onto two lines so they fit beside a chart; on a phone onto as many
   // short lines as they need, so no name runs off the canvas.
   function wrap(label) {
-    if (narrow() && label.length > 14) { return wrapWords(label, 14); }
+    if (narrow() && label.length > 18) { return wrapWords(label, 18); }
     if (label.length < 16 || label.indexOf(" ") < 0) { return label; }
     var middle = Math.floor(label.length / 2);
     var before = label.lastIndexOf(" ", middle);
