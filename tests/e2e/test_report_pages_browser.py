@@ -71,6 +71,7 @@ def test_the_360_report_leads_with_what_stands_out_and_footnotes_a_hidden_figure
     # The chart names the scale where others are hidden instead of leaving a silent gap.
     labels = page.evaluate("() => Chart.getChart('pole-chart').data.labels.flat().join(' ')")
     assert "(others hidden)" in labels
+    assert page.evaluate("() => Chart.getChart('pole-chart').config.type") == "bar"
     plan = page.locator("main section.card").last.get_by_role("link", name="Make or update")
     assert plan.get_attribute("href") == "/plans/"
     axe(page, "360 report with its headline")

@@ -7,12 +7,13 @@
   var charts = window.coachCharts;
   var colours = charts.colours;
 
-  // On the radar both series are filled and others' line is dashed; bars are plain.
+  // Bars are plain; with fill, both series are filled and others' line is dashed.
+  // A score at the scale's floor still shows as a short bar (minBarLength), not as nothing.
   function datasets(series, othersLabel, fill) {
     return [
       charts.line("Self", series.self, colours.teal, false, fill ? colours.tealFill : null),
       charts.line(othersLabel || "Others", series.others, colours.rust, fill, fill ? colours.rustFill : null)
-    ];
+    ].map(function (set) { set.minBarLength = 4; return set; });
   }
 
   // A scale where others' figure is hidden keeps its name with "(others hidden)", so the gap
@@ -26,8 +27,10 @@
   function draw() {
     var data = charts.readJson("report-data");
     if (!data) { return; }
-    var radar = document.getElementById("pole-chart");
-    if (radar) { charts.radar(radar, marked(data.poles), datasets(data.poles, data.others_label, true), data); }
+    var poles = document.getElementById("pole-chart");
+    // Poles as bars, self beside others, in instrument order (leader then manager pole of each
+    // dimension): a radar would join the two kinds of pole into one zig-zag line.
+    if (poles) { charts.horizontalBars(poles, marked(data.poles), datasets(data.poles, data.others_label, false), data); }
     var bars = document.getElementById("skill-chart");
     if (bars) { charts.horizontalBars(bars, marked(data.skills), datasets(data.skills, data.others_label, false), data); }
     charts.markDrawn();
