@@ -47,17 +47,23 @@ def test_hr_reads_the_dashboard_with_its_charts_and_heatmap(audit_page, sign_in,
     sign_in(page, organisation)
     page.get_by_role("link", name="Organisation").click()
     page.wait_for_selector("html[data-charts='drawn']")
-    for chart in ("pole-chart", "skill-chart", "leader-index-chart", "trend-chart"):
+    # One company holds everyone, so the dashboard opens at it with its teams below.
+    assert page.get_by_role("heading", level=1).inner_text() == "Acme"
+    for chart in ("pole-chart", "skill-chart"):
         assert _canvas_ink(page, chart) > 1000, chart
-    assert page.get_by_role("heading", name="Self-assessments", exact=True).count() == 1
-    axe(page, "HR dashboard")
-    page.get_by_role("link", name="Acme").first.click()
-    page.wait_for_selector("html[data-charts='drawn']")
     assert page.locator("table.heatmap td.heat").count() > 18
-    axe(page, "HR dashboard of a unit with its heatmap")
+    assert page.get_by_role("heading", name="Where to act").is_visible()
+    assert page.get_by_text("Only one half-year").is_visible()
+    assert page.get_by_role("heading", name="Self-assessments", exact=True).count() == 1
+    axe(page, "HR dashboard of the company with its heatmap and where to act")
+    page.get_by_role("link", name="Whole organisation").click()
+    page.wait_for_selector("html[data-charts='drawn']")
+    assert page.locator("figure.histogram svg rect").count() >= 2
+    axe(page, "HR dashboard of the whole organisation with its histograms")
     page.get_by_label("Raters (others' ratings)").select_option("peer")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**rater_group=peer**")
+    assert page.get_by_role("heading", level=1).inner_text() == "Whole organisation"
     axe(page, "HR dashboard filtered by rater group")
 
 
