@@ -20,7 +20,17 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from coach import assets, cli, compression, errors, health, logging_setup, metrics, security
+    from coach import (
+        assets,
+        cli,
+        compression,
+        errors,
+        health,
+        hr_cache,
+        logging_setup,
+        metrics,
+        security,
+    )
     from coach.extensions_setup import register_extensions
     from coach.instruments_registry import register_instruments
     from coach.log_redaction import register as redact_logs
@@ -32,6 +42,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging_setup.register(app)  # JSON lines when COACH_LOG_FORMAT=json
     metrics.register(app)  # times every request; /metrics for the operator
     register_instruments(app)
+    hr_cache.register(app)  # protected HR tables, computed once per summary version
     register_extensions(app)
     register_blueprints(app)
     health.register(app)  # /healthz and /readyz for the load balancer

@@ -181,10 +181,18 @@ def _give_up(message: OutboxMessage, reason: str) -> None:
     _forget_content(message)
 
 
+RATER_KINDS = frozenset({"invitation", "reminder"})
+"""Mail to raters: once done with, not even its recipient is kept (who was reminded is who
+had not answered yet)."""
+RATER_ADDRESS_GONE = "(a rater: address not kept)"
+
+
 def _forget_content(message: OutboxMessage) -> None:
     """A message done with keeps who, what kind and when; its link and text are secrets."""
     message.body = ""
     message.link = None
+    if message.kind in RATER_KINDS:
+        message.to_address = RATER_ADDRESS_GONE
 
 
 def send_over_smtp(settings: Settings, message: OutboxMessage) -> None:

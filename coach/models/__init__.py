@@ -8,6 +8,7 @@ from coach.models.analytics import (
     InstrumentQuality,
     hr_fact,
     hr_slice_stats,
+    hr_summary_version,
     hr_unit_ancestor,
 )
 from coach.models.assessment import Answer, Assessment, AssessmentStatus, ScaleScoreRecord
@@ -66,5 +67,6 @@ __all__ = [
     "User",
     "hr_fact",
     "hr_slice_stats",
+    "hr_summary_version",
     "hr_unit_ancestor",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Float,
@@ -96,6 +97,15 @@ hr_slice_stats = Table(
     *_slice_figures(),
 )
 """Sums over the facts of everyone in a unit or below it (unit 0: everyone)."""
+
+hr_summary_version = Table(
+    "hr_summary_version",
+    db.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+"""One row (id 1) whose number grows with every change of the summary tables, in the same
+transaction: what HR may see is computed once per version (``hr_protection``)."""
 
 hr_unit_ancestor = Table(
     "hr_unit_ancestor",

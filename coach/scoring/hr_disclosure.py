@@ -32,8 +32,9 @@ Two structures are protected here, each exactly:
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from coach.scoring.hr_anonymity import HR_MIN_N
 
@@ -57,17 +58,31 @@ def children_of(parents: Mapping[K, K | None]) -> tuple[list[K], dict[K, list[K]
 
 def top_down(parents: Mapping[K, K | None]) -> list[K]:
     """Every unit, each after its parent (breadth first, without recursion)."""
-    roots, children = children_of(parents)
-    order, seen = list(roots), set(roots)
-    for key in order:  # a loop in bad data is never reached from a root, so never walked
-        fresh = [c for c in children[key] if c not in seen]
-        seen.update(fresh)
-        order.extend(fresh)
-    return order
+    return Tree.of(parents).order
+
+
+@dataclass(frozen=True)
+class Tree(Generic[K]):
+    """A unit tree walked once: its roots, each unit's children, and a top-down order."""
+
+    roots: list[K]
+    children: dict[K, list[K]]
+    order: list[K]
+
+    @classmethod
+    def of(cls, parents: Mapping[K, K | None]) -> Tree[K]:
+        """The tree of a parent mapping; a loop in bad data is never reached, never walked."""
+        roots, children = children_of(parents)
+        order, seen = list(roots), set(roots)
+        for key in order:
+            fresh = [c for c in children[key] if c not in seen]
+            seen.update(fresh)
+            order.extend(fresh)
+        return cls(roots, children, order)
 
 
 def shown_units(
-    parents: Mapping[K, K | None], counts: Mapping[K, int], floor: int = HR_MIN_N
+    parents: Mapping[K, K | None] | Tree[K], counts: Mapping[K, int], floor: int = HR_MIN_N
 ) -> set[K]:
     """The units whose figure is shown: laminar, ancestor-closed, every remainder 0 or >= floor.
 
@@ -76,20 +91,21 @@ def shown_units(
     a unit is shown when its parent is (the top when it has ``floor`` people).
     """
     floor = max(HR_MIN_N, floor)
-    roots, children = children_of(parents)
+    tree = parents if isinstance(parents, Tree) else Tree.of(parents)
     kept: dict[K, list[K]] = {}
-    for unit in reversed(top_down(parents)):  # each unit after everything below it
+    for unit in reversed(tree.order):  # each unit after everything below it
         n = counts.get(unit, 0)
-        candidates = sorted(
-            (c for c in children[unit] if counts.get(c, 0) >= floor),
-            key=lambda c: (counts.get(c, 0), str(c)),
-        )
-        remainder = n - sum(counts.get(c, 0) for c in candidates)
-        while candidates and 0 < remainder < floor:
-            remainder += counts.get(candidates.pop(0), 0)
+        if n < floor:
+            continue  # never shown, so whatever it keeps is never reached
+        candidates = [c for c in tree.children[unit] if counts.get(c, 0) >= floor]
+        remainder = n - sum(counts[c] for c in candidates)
+        if candidates and 0 < remainder < floor:
+            candidates.sort(key=lambda c: (counts[c], str(c)))
+            while candidates and 0 < remainder < floor:
+                remainder += counts[candidates.pop(0)]
         kept[unit] = candidates
     shown: set[K] = set()
-    stack = [r for r in roots if counts.get(r, 0) >= floor]
+    stack = [r for r in tree.roots if counts.get(r, 0) >= floor]
     while stack:
         unit = stack.pop()
         shown.add(unit)
@@ -98,17 +114,17 @@ def shown_units(
 
 
 def atoms(
-    parents: Mapping[K, K | None], shown: set[K], cells: Mapping[K, Mapping[C, int]]
+    parents: Mapping[K, K | None] | Tree[K], shown: set[K], cells: Mapping[K, Mapping[C, int]]
 ) -> list[dict[C, int]]:
     """Each shown unit's remainder, as counts per category.
 
     ``cells`` holds each unit's counts (the unit with everything below it) per category.
     """
+    tree = parents if isinstance(parents, Tree) else Tree.of(parents)
     remainders: list[dict[C, int]] = []
-    _, children = children_of(parents)
     for unit in shown:
         own = dict(cells.get(unit, {}))
-        for child in children[unit]:
+        for child in tree.children[unit]:
             if child in shown:
                 for category, n in cells.get(child, {}).items():
                     own[category] = own.get(category, 0) - n

@@ -16,7 +16,8 @@ from coach.models.analytics import QUADRANTS
 from coach.scoring.quadrants import Quadrant
 from coach.services.hr_filters import SOURCES, Filters
 from coach.services.hr_layout import Layout, cycle_label
-from coach.services.hr_protection import ORG_KEY, Protection, protect, unit_tree
+from coach.services.hr_protection import ORG_KEY, Protection, ProtectionCache
+from coach.services.hr_protection import protections as protect_all
 from coach.services.hr_slices import Combo, Scope, mean_sd
 
 HEAT_BANDS = ((-0.5, "lo2"), (-0.2, "lo1"), (0.2, "mid"), (0.5, "hi1"))
@@ -29,15 +30,16 @@ Counts = dict[tuple[str, str, Combo], tuple[int, int]]
 
 
 def protections(
-    session: Session, layout: Layout, filters: Filters, cycles: list[int]
-) -> dict[tuple[str, int], Protection]:
-    """The protected table for each source and half-year the view needs (module doc)."""
-    tree = unit_tree(session)
-    return {
-        (source, cycle): protect(session, layout, source, filters.combo(source, cycle), tree)
-        for source in SOURCES
-        for cycle in cycles
-    }
+    session: Session,
+    layout: Layout,
+    filters: Filters,
+    cycles: list[int],
+    cache: ProtectionCache | None = None,
+) -> tuple[int, dict[tuple[str, int], Protection]]:
+    """The summary version and the protected table for each source and half-year needed."""
+    wanted = [(source, filters.combo(source, cycle)) for source in SOURCES for cycle in cycles]
+    version, table = protect_all(session, layout, wanted, cache)
+    return version, {(source, combo[0]): p for (source, combo), p in table.items()}
 
 
 def _band(difference: float) -> str:

@@ -17,6 +17,7 @@ from coach.models import OrgUnit, User, hr_fact, hr_slice_stats
 from coach.models.analytics import ORGANISATION
 from coach.services import hr_rollup
 from coach.services.hr_summary import stored_layout
+from coach.services.hr_version import summary_changed
 
 
 def record_unit_moves(session: Session, person_ids: Collection[int] | None = None) -> None:
@@ -58,6 +59,7 @@ def record_unit_moves(session: Session, person_ids: Collection[int] | None = Non
         )
         for by_archetype in (False, True):
             session.execute(hr_rollup.rollup(layout, by_archetype, postgres, units=affected))
+    summary_changed(session)
 
 
 def _units_left_or_joined(session: Session, moves: list[tuple[int, int]]) -> list[int]:

@@ -19,9 +19,11 @@ broken down by archetype.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,11 +31,40 @@ from sqlalchemy.orm import Session
 from coach.models import OrgUnit, hr_slice_stats
 from coach.models.analytics import ANY, BINS, ORGANISATION, QUADRANTS
 from coach.scoring.hr_anonymity import HR_MIN_N
-from coach.scoring.hr_disclosure import atoms, shown_categories, shown_units
+from coach.scoring.hr_disclosure import Tree, atoms, shown_categories, shown_units
 from coach.services.hr_layout import Layout
+from coach.services.hr_version import summary_version
 
 ORG_KEY = str(ORGANISATION)
 Combo = tuple[int, str, str]
+T = TypeVar("T")
+
+
+class ProtectionCache:
+    """Protected tables already computed, by summary version (the app owns one per process).
+
+    An entry is keyed by the summary version it was computed at; a change of the summary
+    makes a new version, so an entry never outlives the counts it was computed from. The
+    oldest entries go first beyond ``size``.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The entry for ``key``, computed (outside the lock) when missing."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return value
 
 
 @dataclass
@@ -74,20 +105,19 @@ def _rows(session: Session, layout: Layout, source: str, combo: Combo) -> dict[s
     return {str(r[0]): dict(zip(names, r, strict=True)) for r in session.execute(query)}
 
 
-def _family(
-    tree: Mapping[str, str | None], rows: Mapping[str, Mapping[str, Any]], column: str
-) -> set[str]:
+def _family(tree: Tree[str], rows: Mapping[str, Mapping[str, Any]], column: str) -> set[str]:
     return shown_units(tree, {k: int(r[column] or 0) for k, r in rows.items()}, HR_MIN_N)
 
 
 def _per_variable(
-    tree: Mapping[str, str | None], rows: Mapping[str, Mapping[str, Any]], columns: Sequence[str]
+    tree: Tree[str], rows: Mapping[str, Mapping[str, Any]], columns: Sequence[str]
 ) -> dict[str, set[str]]:
     """Each column's family; columns with the same counts everywhere share one walk."""
-    by_counts: dict[tuple[tuple[str, int], ...], set[str]] = {}
+    by_counts: dict[tuple[int, ...], set[str]] = {}
     out = {}
+    listed = list(rows.values())
     for column in columns:
-        signature = tuple(sorted((k, int(r[column] or 0)) for k, r in rows.items()))
+        signature = tuple(int(r[column] or 0) for r in listed)
         if signature not in by_counts:
             by_counts[signature] = _family(tree, rows, column)
         out[column] = by_counts[signature]
@@ -110,7 +140,7 @@ def _band_categories(org_counts: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def _shown_bands(
-    tree: Mapping[str, str | None],
+    tree: Tree[str],
     units: set[str],
     rows: Mapping[str, Mapping[str, Any]],
     index: str,
@@ -121,7 +151,8 @@ def _shown_bands(
     bands = _band_categories([int(org[f"{index}_b{b}"] or 0) for b in range(BINS)])
     band_of = {b: band for band in bands for b in range(band[0], band[1] + 1)}
     cells: dict[str, dict[Any, int]] = {}
-    for key, row in rows.items():
+    for key in units:  # the atoms need the shown units' counts only
+        row = rows[key]
         counts: dict[Any, int] = {"none": int(row["n"] or 0) - int(row[f"{index}_n"] or 0)}
         for b in range(BINS):
             band = band_of.get(b, "none")
@@ -136,10 +167,10 @@ def protect(
     layout: Layout,
     source: str,
     combo: Combo,
-    tree: Mapping[str, str | None] | None = None,
+    tree: Tree[str] | None = None,
 ) -> Protection:
     """What may be shown for one source, half-year and rater group (module doc)."""
-    tree = tree if tree is not None else unit_tree(session)
+    tree = tree if tree is not None else Tree.of(unit_tree(session))
     rows = _rows(session, layout, source, combo)
     units = _family(tree, rows, "n")
     slots = [f"n{i}" for i in range(1, len(layout.scale_ids) + 1)]
@@ -152,8 +183,8 @@ def protect(
     if ORG_KEY not in units:
         return protection
     quadrant_cells = {
-        k: {**{q: int(r[f"q_{q}"] or 0) for q in QUADRANTS}, "none": _no_quadrant(r)}
-        for k, r in rows.items()
+        k: {**{q: int(rows[k][f"q_{q}"] or 0) for q in QUADRANTS}, "none": _no_quadrant(rows[k])}
+        for k in units
     }
     protection.quadrants = shown_categories(atoms(tree, units, quadrant_cells), QUADRANTS)
     protection.bands = {index: _shown_bands(tree, units, rows, index) for index in ("li", "mi")}
@@ -162,3 +193,23 @@ def protect(
 
 def _no_quadrant(row: Mapping[str, Any]) -> int:
     return int(row["n"] or 0) - sum(int(row[f"q_{q}"] or 0) for q in QUADRANTS)
+
+
+def protections(
+    session: Session,
+    layout: Layout,
+    wanted: Sequence[tuple[str, Combo]],
+    cache: ProtectionCache | None = None,
+) -> tuple[int, dict[tuple[str, Combo], Protection]]:
+    """The summary version and the protected table of each (source, combo) asked for."""
+    version = summary_version(session)
+    cache = cache or ProtectionCache()
+    key = (layout.instrument_id, layout.version)
+    tree: Tree[str] = cache.get(("tree", version), lambda: Tree.of(unit_tree(session)))
+
+    def one(source: str, combo: Combo) -> Protection:
+        return cache.get(
+            (version, *key, source, combo), lambda: protect(session, layout, source, combo, tree)
+        )
+
+    return version, {(source, combo): one(source, combo) for source, combo in wanted}

@@ -30,6 +30,7 @@ from coach.models import OrgUnit, hr_fact, hr_slice_stats, hr_unit_ancestor
 from coach.models.analytics import ANY, BINS, ORGANISATION, QUADRANTS, SLOTS
 from coach.services.hr_facts import FACT_COLUMNS, others_facts, self_facts
 from coach.services.hr_layout import Layout
+from coach.services.hr_version import summary_changed
 
 Fact = dict[str, Any]
 _CHUNK = 5_000
@@ -158,6 +159,7 @@ def apply(session: Session, fact: Fact, sign: int, archetypes: list[str], units:
     session.execute(add, {**keys, **{f"d_{name}": delta.get(name, 0) for name in FIGURES}})
     if sign < 0:  # a row nobody contributes to any more goes, as a rebuild would not make it
         session.execute(empty, keys)
+    summary_changed(session)
 
 
 def archetypes_of(fact: Fact) -> list[str]:

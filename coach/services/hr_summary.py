@@ -53,6 +53,7 @@ from coach.models.analytics import ANY
 from coach.services import archetype_models, hr_rollup
 from coach.services.hr_facts import FACT_COLUMNS, others_facts, self_facts
 from coach.services.hr_layout import Layout
+from coach.services.hr_version import summary_changed
 
 _PENDING = "coach.hr_summary.closed_rounds"
 _INSTRUMENTS: dict[Path, dict[str, Instrument]] = {}
@@ -249,6 +250,7 @@ def rebuild_summaries(
         for by_archetype in (False, True):
             session.execute(hr_rollup.rollup(layout, by_archetype, postgres))
         say(f"{instrument.id}: slice sums rolled up")
+    summary_changed(session)
     if commit:
         session.commit()
 
@@ -289,5 +291,6 @@ def refresh_archetypes(
     hr_rollup.rebuild_closure(session)  # units may have been added since the last rebuild
     hr_rollup.analyse(session, ("hr_fact", "hr_unit_ancestor"))
     session.execute(hr_rollup.rollup(layout, True, hr_rollup.postgres(session)))
+    summary_changed(session)
     if progress is not None:
         progress(f"{instrument.id}: archetype slices rolled up again")

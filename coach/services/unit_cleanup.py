@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from coach.models import Campaign, OrgUnit, User
 from coach.models.analytics import hr_fact, hr_slice_stats, hr_unit_ancestor
+from coach.services.hr_version import summary_changed
 
 
 def remove_unused_units(session: Session, root: OrgUnit | None = None) -> int:
@@ -33,6 +34,7 @@ def remove_unused_units(session: Session, root: OrgUnit | None = None) -> int:
     if gone:
         session.execute(delete(hr_fact).where(hr_fact.c.unit_id.in_(gone)))
         session.execute(delete(hr_slice_stats).where(hr_slice_stats.c.unit_id.in_(gone)))
+        summary_changed(session)
         session.execute(
             delete(hr_unit_ancestor).where(
                 or_(hr_unit_ancestor.c.unit_id.in_(gone), hr_unit_ancestor.c.ancestor_id.in_(gone))

@@ -46,6 +46,24 @@ def test_a_delivered_message_keeps_its_recipient_kind_and_times_but_no_link_or_t
     assert stored.status == MessageStatus.DELIVERED.value and stored.delivered_at is not None
 
 
+def test_a_delivered_rater_mail_forgets_its_recipient_so_no_one_can_tell_who_was_reminded(app, ctx):
+    reminder = mail.enqueue(
+        db.session,
+        kind="reminder",
+        to="pat@example.org",
+        subject="A reminder: feedback for Sam",
+        body="Your link: http://coach.test/r/rater-secret\n",
+        link="http://coach.test/r/rater-secret",
+    )
+    db.session.commit()
+    with smtp_server() as (inbox, port):
+        assert mail.deliver_due(db.session, _settings(app, port)).delivered == 1
+    assert inbox.messages[0]["To"] == "pat@example.org"
+    stored = db.session.get(OutboxMessage, reminder.id)
+    assert stored.to_address == mail.RATER_ADDRESS_GONE and "pat" not in stored.to_address
+    assert (stored.kind, stored.link, stored.body) == ("reminder", None, "")
+
+
 def test_a_message_given_up_for_good_keeps_no_link_or_text_either(app, ctx):
     message_id = _queue()
     port = free_port()  # nothing listens: every attempt fails

@@ -1,12 +1,12 @@
-"""(reserved: filled in by the change that needs it)
+"""HR summary version: one number that grows with every change of the summary tables
 
 Revision ID: 0012_disclosure
 Revises: 0011_outside_raters
 Create Date: 2026-12-07 14:00:00
 
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -17,8 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    table = op.create_table(
+        'hr_summary_version',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('version', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.bulk_insert(table, [{'id': 1, 'version': 0}])
 
 
 def downgrade():
-    pass
+    op.drop_table('hr_summary_version')

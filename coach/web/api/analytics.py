@@ -11,6 +11,7 @@ from flask import abort, request
 from flask_login import current_user
 
 from coach.extensions import db
+from coach.hr_cache import protection_cache
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
 from coach.models import Role
@@ -41,7 +42,7 @@ def hr_summary() -> dict[str, Any]:
         unit = directory.unit_by_public_id(db.session, unit_id) or abort(404, "No such unit.")
     found = hr_dashboard.options(db.session, instrument.id)
     filters = hr_dashboard.parse_filters(request.args, unit, found)
-    return hr_dashboard.summary(db.session, instrument, filters, found)
+    return hr_dashboard.summary(db.session, instrument, filters, found, protection_cache())
 
 
 @bp.get("/hr/archetypes")
