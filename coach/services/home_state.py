@@ -28,6 +28,7 @@ from coach.models._common import as_utc, utcnow
 from coach.services import assessments, plans, rater_approvals
 from coach.services import feedback_rounds as rounds
 from coach.services.plan_goals import CHECKIN_INTERVAL
+from coach.services.rating import address_proven
 
 
 class Step(enum.StrEnum):
@@ -97,7 +98,12 @@ def _checkins(plan: DevelopmentPlan | None, today: date) -> tuple[list[str], dat
 
 
 def feedback_requests(session: Session, person: User) -> list[FeedbackRequest]:
-    """Unused invitations to this person's own address in open rounds, soonest deadline first."""
+    """Unused invitations to this person's own address in open rounds, soonest deadline first.
+
+    None when the account's address was set by someone else (``rating.address_proven``).
+    """
+    if not address_proven(session, person):
+        return []
     found = session.scalars(
         select(Invitation)
         .join(FeedbackRound, Invitation.round_id == FeedbackRound.id)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from coach.instrument import Instrument
 from coach.models import (
+    AuditEvent,
     FeedbackComment,
     FeedbackResponse,
     FeedbackRound,
@@ -20,9 +21,11 @@ from coach.models import (
     ResponseAnswer,
     ResponseScaleScore,
     RoundState,
+    User,
 )
 from coach.models._common import as_utc, new_public_id, utcnow
 from coach.scoring import score_scales, validate_answers
+from coach.services import audit
 from coach.services.feedback_rounds import RELATIONSHIPS
 from coach.services.links import token_hash
 
@@ -55,6 +58,28 @@ def invitation_for_token(session: Session, raw: str) -> Invitation:
 def addressed_to(invitation: Invitation | None, email: str) -> bool:
     """Whether an invitation was sent to this address (the signed-in rater's own e-mail)."""
     return invitation is not None and invitation.email.lower() == email.lower()
+
+
+def address_proven(session: Session, person: User) -> bool:
+    """Whether the account's address is the one its owner proved by activating it.
+
+    An address someone else set (HR or an administrator changing it, even once confirmed
+    from the old address) is not proof of owning the new mailbox: such an account opens
+    feedback requests only through the e-mailed link, so nobody can point an account at a
+    rater's address and read or answer their request.
+    """
+    if person.email_unconfirmed_from is not None:
+        return False
+    changed = select(AuditEvent.id).where(
+        AuditEvent.event == audit.Event.EMAIL_CHANGED.value,
+        func.lower(AuditEvent.target) == person.email.lower(),
+    )
+    return session.scalar(changed.limit(1)) is None
+
+
+def opens_from_account(session: Session, invitation: Invitation | None, person: User) -> bool:
+    """Whether the signed-in person may open this request without the e-mailed link."""
+    return addressed_to(invitation, person.email) and address_proven(session, person)
 
 
 def check_usable(invitation: Invitation) -> None:

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
-from coach.models import DevelopmentPlan, Goal, Invitation
-from coach.services import assessments
+from coach.models import DevelopmentPlan, Goal, Invitation, User
+from coach.services import assessments, email_change
 from coach.services import feedback_rounds as rounds
 
 from feedback_helpers import open_round_with, raters
@@ -167,3 +167,26 @@ def test_an_approver_sees_how_many_outside_raters_wait_with_a_link_to_decide(app
     assert card and "1 rater from outside the directory waits" in card.group(1)
     assert 'href="/feedback/approvals"' in card.group(1)
     assert "approvals-title" not in sam.client.get("/").text
+
+
+def test_an_account_pointed_at_a_raters_address_cannot_open_that_raters_request(
+    app, make_user, auth
+):
+    make_user("sam@example.org", name="Sam Subject")
+    make_user("ada@example.org", "admin", "Ada Admin")
+    _signed_in(make_user, auth)
+    with app.app_context():
+        open_round_with("sam@example.org", raters({"peer": 3}))
+        peer = db.session.scalar(
+            db.select(Invitation).where(Invitation.email == "peer0@example.org")
+        )
+        target = peer.public_id
+        maya = db.session.scalar(db.select(User).where(User.email == ME))
+        admin = db.session.scalar(db.select(User).where(User.email == "ada@example.org"))
+        # the address is changed for the account, and even approved by an administrator
+        email_change.stage_change(db.session, maya, "peer0@example.org", admin, "http://coach.test")
+        maya.email = "peer0@example.org"
+        db.session.commit()
+        email_change.approve(db.session, maya, admin)
+    assert "You are asked for feedback" not in auth.client.get("/").text
+    assert auth.client.get(f"/rate/{target}/from-account").status_code == 404

@@ -83,7 +83,7 @@ def from_account(invitation_id: str) -> Response:
     invitation = db.session.scalar(
         db.select(Invitation).where(Invitation.public_id == invitation_id)
     )
-    if not rating.addressed_to(invitation, current_user.email):
+    if not rating.opens_from_account(db.session, invitation, current_user):
         abort(404)
     assert invitation is not None
     rating.check_usable(invitation)
@@ -115,7 +115,8 @@ def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instru
     invitation = db.session.scalar(query)
     if token == _FROM_ACCOUNT:  # opened from home: the signed-in person's own request
         if not (
-            current_user.is_authenticated and rating.addressed_to(invitation, current_user.email)
+            current_user.is_authenticated
+            and rating.opens_from_account(db.session, invitation, current_user)
         ):
             abort(404)
     elif invitation is None or invitation.token_hash != token_hash(token):
