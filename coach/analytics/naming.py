@@ -117,7 +117,7 @@ def name_options(
     hi = [i for i in order if z[i] >= threshold]
     lo = [i for i in order if z[i] <= -threshold]
     if not hi and not lo:
-        return [BALANCED_NAME], f"Within half a standard deviation of {reference} on every scale."
+        return [BALANCED_NAME], f"Close to {reference} on every scale: no scale stands out."
 
     # Richest option first (top 1-2 strengths and the top weakness), then shorter ones,
     # the second term being whichever of strength 2 / weakness 1 is further from 0.

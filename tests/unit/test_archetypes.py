@@ -374,3 +374,8 @@ def test_a_stored_model_with_the_old_theory_names_reads_in_the_relative_words():
     data["names"] = ["Strong at both", "Leader-leaning", "Manager-leaning", "Developing"]
     assert ArchetypeModel.from_dict(data).names[0] == "Above average at both"
     assert ArchetypeModel.from_dict(data).names[3] == "Below average at both"
+
+
+def test_a_balanced_archetype_is_described_without_statistical_terms():
+    _, sentence = name_options(np.zeros(D), SCALE_IDS)
+    assert sentence == "Close to the organisation on every scale: no scale stands out."
