@@ -22,15 +22,13 @@ How (SQLAlchemy's pysqlite recipe): the driver's own transaction handling is swi
 Rejected: every transaction beginning IMMEDIATE. WAL readers never block each other, but
 IMMEDIATE transactions do: every page, read-only or not, would hold the single write lock
 from its first query until the request ends (Flask-SQLAlchemy closes the session at
-teardown, after rendering). Measured by bench/sqlite_policy.py (README there): four
-request-like readers managed about 150 reads/s instead of about 600, the slowest read
-waited 2 to 3 s, and a 6-second read (a big report) made writers wait the whole busy
-timeout and fail.
+teardown, after rendering), so reads queue behind each other and one slow page makes
+writers wait out the busy timeout and fail (bench/README.md, "SQLite transaction policy").
 
 Rejected too: marking by HTTP method (every POST begins IMMEDIATE). A signed-in POST loads
 the user first, so the lock would be held while the rate limiter's own connection to the
-same file counts the attempt: that request waits out the busy timeout against itself
-(measured: POST /sign-in by a signed-in person took 5.0 s and answered 503).
+same file counts the attempt: that request waits out the busy timeout against itself and
+fails (bench/README.md, "SQLite transaction policy").
 
 PostgreSQL needs none of this: row locks (the rater's writes select their invitation FOR
 UPDATE) and conditional updates (``UPDATE ... WHERE state = 'invited'``) do the job, and its

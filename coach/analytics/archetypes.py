@@ -6,25 +6,26 @@ cluster in this organisation, not types people belong to: a model says how clear
 structure is (``structure``), and with weak structure the names describe regions of a
 continuum, not groups.
 
-Procedure (METHODS.md "Archetypes"): features are z-scored scale scores (optionally the
+Procedure (docs/methods.md "Archetypes"): features are z-scored scale scores (optionally the
 profile shape, i.e. scores minus the person's own mean). For each k a KMeans (n_init=10) and a
 diagonal GaussianMixture are fitted on at most ``fit_rows`` randomly chosen profiles (all of
-them when fewer; 20,000 are ample to locate <= 8 centroids in 18 dimensions and keep 100,000
-profiles well under a minute). A candidate is *eligible* when its smallest cluster holds
->= 5% of profiles and its bootstrap stability (mean ARI) is >= .75; the eligible candidate
-with the lowest BIC wins. If none is eligible the lowest BIC wins and the structure is
-"weak". Otherwise structure follows the winner's silhouette in Kaufman & Rousseeuw's (1990)
-bands: >= .50 "clear", >= .25 "moderate", below "weak". BIC is the GMM's own; KMeans gets
-the classification BIC of a spherical equal-variance mixture (``clustering.kmeans_bic``).
-Silhouettes use one seeded sample of at most ``silhouette_sample`` fitted rows, shared by all
-candidates. Stability refits each candidate on ``bootstrap`` resamples (10 by default: each
-is a full refit, and with 20 the resamples were half of a 100,000-person recluster) of at most
-``bootstrap_rows`` rows and predicts the fitted rows (``clustering.stability``).
+them when fewer; 20,000 are ample to locate <= 8 centroids in 18 dimensions and bound the
+cost, see bench/README.md, "Where the recluster's time goes"). A candidate is *eligible* when
+its smallest cluster holds >= 5% of profiles and its bootstrap stability (mean ARI) is
+>= .75; the eligible candidate with the lowest BIC wins. If none is eligible the lowest BIC
+wins and the structure is "weak". Otherwise structure follows the winner's silhouette in
+Kaufman & Rousseeuw's (1990) bands: >= .50 "clear", >= .25 "moderate", below "weak". BIC is
+the GMM's own; KMeans gets the classification BIC of a spherical equal-variance mixture
+(``clustering.kmeans_bic``). Silhouettes use one seeded sample of at most
+``silhouette_sample`` fitted rows, shared by all candidates. Stability refits each candidate
+on ``bootstrap`` resamples (10 by default: each is a full refit, the costliest step of the
+fit) of at most ``bootstrap_rows`` rows and predicts the fitted rows
+(``clustering.stability``).
 
 Threads: scikit-learn's OpenMP threads spin-wait when the cores are shared (pytest-xdist,
-other jobs): a 100,000-profile fit on 2 busy cores took 30 s with one thread and 107-208 s
-with the default two. Callers should wrap the call in ``threadpoolctl.threadpool_limits(1)``
-(threadpoolctl is a scikit-learn dependency, but not one this pure package may import).
+other jobs), which makes a fit several times slower than with one thread (bench/README.md).
+Callers should wrap the call in ``threadpoolctl.threadpool_limits(1)`` (threadpoolctl is a
+scikit-learn dependency, but not one this pure package may import).
 
 Below ``min_population`` complete profiles four theory prototypes replace clustering
 (:mod:`coach.analytics.prototypes`). Assignment is pure numpy from the stored parameters.

@@ -20,7 +20,7 @@ from sklearn.mixture import GaussianMixture
 from coach.analytics.assignment import FloatArray, IntArray, gmm_predict, nearest
 
 N_INIT = 10
-"""KMeans restarts for each candidate (METHODS.md: n_init >= 10)."""
+"""KMeans restarts for each candidate (docs/methods.md "Archetypes": n_init >= 10)."""
 BOOTSTRAP_N_INIT = 3
 """KMeans restarts inside each bootstrap refit: fewer, for cost; a conservative choice,
 since a worse local optimum can only lower the measured stability."""

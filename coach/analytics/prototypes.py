@@ -1,4 +1,4 @@
-"""Theory prototypes: the four archetypes used below the minimum population (METHODS.md).
+"""Theory prototypes: the four archetypes used below the minimum population (docs/methods.md).
 
 Pure module: standard library and numpy only. With too few profiles to find structure the
 product describes people by where they sit relative to the organisation on the two pole

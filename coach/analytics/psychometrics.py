@@ -1,4 +1,4 @@
-"""Instrument quality: reliability and item statistics for one scale (METHODS.md).
+"""Instrument quality: reliability and item statistics for one scale (docs/methods.md).
 
 Pure module: standard library, numpy and scipy only. Input is a respondents x items array of
 keyed answers with NaN for missing data (unanswered or "not able to observe").

@@ -1,4 +1,4 @@
-"""Reliable change between two assessment cycles (METHODS.md "Norms and change over time").
+"""Reliable change between two assessment cycles (docs/methods.md "Reliable change").
 
 Pure module: standard library only. A change counts only when the reliable change index
 |RCI| = |delta| / (sqrt(2) * SEM) is above 1.96, with SEM = SD * sqrt(1 - reliability);

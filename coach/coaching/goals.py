@@ -1,7 +1,7 @@
 """Measurable development goals: progress towards a target and whether a goal is on track.
 
 Pure module: standard library only. A goal has a baseline, a target, a start and a due
-date (DOMAIN.md "Goals that can be measured"); check-ins record the indicator's value on
+date (docs/methods.md "Development goals"); check-ins record the indicator's value on
 a date. The status rule lives in ``goal_status`` alone, with its constants here:
 
 - expected = the elapsed fraction of start -> due (0 on the start day, 1 on the due day);

@@ -43,8 +43,9 @@ BLIND_SPOT_WEIGHT = 2.0
 
 Reasoned, not fitted: a blind spot is the one development need a person will not find on
 their own, and over-rating oneself goes with poorer outcomes in the multi-rater
-literature. Since a blind spot needs a gap above 0.5 (METHODS.md), this part is always
-above 1.0, that is it outweighs being a full point below strong.
+literature. Since a blind spot needs a gap above 0.5 (docs/methods.md "Blind spots and
+hidden strengths"), this part is always above 1.0, that is it outweighs being a full point
+below strong.
 """
 
 BALANCE_WEIGHT = 0.5
@@ -73,7 +74,8 @@ class OthersView:
 
     ``mean`` is the all-others mean (None when suppressed below the anonymity floor or
     blank), ``n`` the number of raters behind it, ``blind_spot`` the 360 module's flag
-    (self - others > max(0.5, 1.645 * SE_diff), METHODS.md).
+    (self - others > max(0.5, 1.645 * SE_diff), docs/methods.md "Blind spots and hidden
+    strengths").
     """
 
     mean: float | None

@@ -1,4 +1,4 @@
-"""Which slices of the organisation HR may see (METHODS.md "HR aggregate views").
+"""Which slices of the organisation HR may see (docs/disclosure.md "The HR table").
 
 Pure module: standard library only. A slice is a unit (with everything below it) under the
 current filters (cycle, rater group, archetype). The rules, applied together and repeated

@@ -1,4 +1,4 @@
-"""Bands, rater agreement and self-other gaps for multi-rater means (METHODS.md).
+"""Bands, rater agreement and self-other gaps for multi-rater means (docs/methods.md).
 
 Pure module: standard library only. Everything is on the instrument's own response
 metric; constants stated for a 1-5 scale are rescaled for any other Likert range.

@@ -1,10 +1,10 @@
 """Refitting the archetype model (``flask recluster``): fit, store a versioned run, assign all.
 
 What is clustered: each person's *latest submitted self-assessment* on the instrument, its
-scale scores as features (METHODS.md: z-scored by the analytics package). Others' profiles
-are not clustered: they differ from self-ratings in level and in who was asked, so mixing
-the two would find "self" and "others" clusters rather than leadership patterns; HR can
-still filter the others' figures by the ratee's archetype.
+scale scores as features (z-scored by the analytics package, docs/methods.md "Archetypes").
+Others' profiles are not clustered: they differ from self-ratings in level and in who was
+asked, so mixing the two would find "self" and "others" clusters rather than leadership
+patterns; HR can still filter the others' figures by the ratee's archetype.
 
 Each fit is stored as an ``ArchetypeRun`` (parameters, quality figures, members' distances
 and the model as JSON), passes the previous run as ``previous=`` so names stay with their
@@ -39,7 +39,7 @@ from coach.models import (
 from coach.services import archetype_models, hr_summary
 
 MIN_POPULATION = 500
-"""Below this many complete profiles the theory prototypes are used (METHODS.md)."""
+"""Below this many complete profiles theory prototypes replace clustering (docs/methods.md)."""
 _CHUNK = 5_000
 
 

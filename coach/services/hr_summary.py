@@ -24,9 +24,8 @@ of every row they were added to and the new ones added (``refresh_person``). Hoo
 BY); it follows bulk loads. A recluster re-rolls only the archetype slices
 (``refresh_archetypes``). ``forget_person`` takes an erased person out of everything.
 
-Measured (SQLite, a shared 2-core machine): rebuild 4 s at 3,000 people, 16 s at 20,000
-(PostgreSQL 11-20 s), the archetype re-roll 1-6 s; one submitted assessment adds 30-70 ms
-of summary upkeep to its transaction.
+What the rebuild, the re-roll and the upkeep of one submission cost is measured in
+bench/README.md ("HR analytics at scale").
 """
 
 from __future__ import annotations

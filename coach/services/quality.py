@@ -4,7 +4,8 @@ Per scale and respondent group (self, manager, peer, direct report, other): n, m
 % missing, % not observed, Cronbach's alpha with its 95% CI, McDonald's omega, corrected
 item-total r and alpha if item deleted (``coach.analytics.psychometrics.scale_quality`` on
 the keyed answers), and for the rater groups ICC(1) and ICC(1,k) with each 360 round's
-ratee as the target. Flags follow METHODS.md (alpha < .70, item-total r < .30).
+ratee as the target. Flags follow docs/methods.md, "Instrument quality" (alpha < .70,
+item-total r < .30).
 
 Why a command and a cache, not the page: the figures need every stored answer (one query per
 source, then numpy), and at 100,000 people that is tens of millions of rows, seconds to

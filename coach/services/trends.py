@@ -4,8 +4,8 @@ A cycle is one submitted self-assessment; the others' mean of a cycle comes from
 closed 360 round that belongs to it (the round started on that assessment, else the latest
 assessment submitted before the round began), always the widest figure the round shows.
 
-Reliable change (METHODS.md) needs each scale's SD and reliability. Both come from the
-database once at least ``MIN_ASSESSMENTS`` self-assessments on the instrument are
+Reliable change (docs/methods.md, "Reliable change") needs each scale's SD and reliability.
+Both come from the database once at least ``MIN_ASSESSMENTS`` self-assessments on the instrument are
 submitted: the SD of the scale's scores across those assessments, and Cronbach's alpha of
 its keyed item answers. Below that, or when a figure cannot be computed, the documented
 defaults of ``coach.coaching.change`` are used, and the page says so. The verdict is given

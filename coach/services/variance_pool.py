@@ -1,8 +1,8 @@
 """Pooled within-ratee variance for the 360 report's uncertainty, kept as running sums.
 
-METHODS.md pools the mean square within ratees (MSW) over every closed round of an
-instrument, per rater group and for all others together. Scanning every response on each
-report view grows with the organisation (seconds at 10,000 people), so the sums live in
+docs/methods.md ("Uncertainty bands") pools the mean square within ratees (MSW) over every
+closed round of an instrument, per rater group and for all others together. Scanning every
+response on each report view grows with the organisation (bench/README.md), so the sums live in
 ``pooled_variance``: a round adds its contribution in the transaction that closes it, an
 erasure takes the erased person's rounds out again, and ``rebuild`` recomputes everything.
 """

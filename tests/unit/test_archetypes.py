@@ -1,4 +1,4 @@
-"""Archetypes (METHODS.md "Archetypes"): selection, prototypes, assignment, names, storage.
+"""Archetypes (docs/methods.md "Archetypes"): selection, prototypes, assignment, names, storage.
 
 Fits run with one BLAS/OpenMP thread: scikit-learn's OpenMP threads spin-wait badly when
 pytest-xdist workers share the cores, which turns seconds into minutes.

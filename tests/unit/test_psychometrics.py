@@ -1,4 +1,4 @@
-"""Instrument quality (METHODS.md "Instrument quality"): checked against pingouin and by hand.
+"""Instrument quality (docs/methods.md "Instrument quality"): checked against pingouin and by hand.
 
 pingouin is a test-only dependency (dev extra); its datasets ship inside the package.
 """

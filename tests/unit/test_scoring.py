@@ -1,4 +1,4 @@
-"""Scoring one response (METHODS.md "Scoring one response"): hand-worked cases and properties.
+"""Scoring one response (docs/methods.md "Scoring one response"): hand-worked cases and properties.
 
 Pure tests: no app, no database. Instruments are built in Python by instrument_factory.
 """
