@@ -61,6 +61,7 @@ serve: install
 test: install-dev vendor ## the whole suite, unit to browser
 	bash scripts/test-setup.sh
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MAKE) security
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -73,6 +74,7 @@ security: install-dev vendor ## bandit and semgrep (local rules, offline), then 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules coach/static/vendor .pytest_cache .hypothesis
