@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
 PASSWORD = "bench hr password 1"
 
@@ -51,10 +51,10 @@ def main() -> None:
         rng = random.Random(args.seed)
         sample = rng.sample(units, min(args.units, len(units)))
         s = hr_slice_stats.c
-        cycles = sorted(
-            c for (c,) in db.session.execute(select(s.cycle).distinct()) if c != 0
-        )
-        scale_columns = [c for c in hr_slice_stats.columns if c.name[:1] == "n" and c.name[1:].isdigit()]
+        cycles = sorted(c for (c,) in db.session.execute(select(s.cycle).distinct()) if c != 0)
+        scale_columns = [
+            c for c in hr_slice_stats.columns if c.name[:1] == "n" and c.name[1:].isdigit()
+        ]
         existing: dict[tuple[int, int, str, str], int] = {}
         for row in db.session.execute(
             select(s.unit_id, s.cycle, s.source, s.rater_group, *scale_columns).where(

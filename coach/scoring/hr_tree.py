@@ -21,9 +21,9 @@ from collections.abc import Hashable, Mapping
 from typing import TypeVar
 
 from coach.scoring.hr_anonymity import HR_MIN_N
+from coach.scoring.hr_disclosure import Tree
 from coach.scoring.hr_disclosure import children_of as _children_of
 from coach.scoring.hr_disclosure import shown_units as whole_tree_shown
-from coach.scoring.hr_disclosure import top_down
 
 K = TypeVar("K", bound=Hashable)
 
@@ -42,14 +42,17 @@ def _rooted(root: K, parents: Mapping[K, K | None]) -> dict[K, K | None]:
     return tree
 
 
-def subtree_totals(root: K, parents: Mapping[K, K | None], direct: Mapping[K, int]) -> dict[K, int]:
-    """People in each unit and everything below it, from the people directly in each unit."""
-    tree = _rooted(root, parents)
-    children = _children_of(tree)[1]
-    order = top_down(tree)
-    totals = {key: max(0, direct.get(key, 0)) for key in order}
-    for key in reversed(order):  # each unit after everything below it
-        totals[key] += sum(totals[child] for child in children.get(key, ()) if child in totals)
+def subtree_totals(tree: Tree[K], direct: Mapping[K, int]) -> dict[K, int]:
+    """People in each unit and everything below it, from the people directly in each unit.
+
+    People counted in a unit the tree does not hold are counted at its first root (the
+    organisation), so nobody is left out of the total.
+    """
+    totals = {key: max(0, direct.get(key, 0)) for key in tree.order}
+    if tree.roots:
+        totals[tree.roots[0]] += sum(max(0, n) for k, n in direct.items() if k not in totals)
+    for key in reversed(tree.order):  # each unit after everything below it
+        totals[key] += sum(totals[child] for child in tree.children[key])
     return totals
 
 
@@ -57,8 +60,8 @@ def shown_units(
     root: K, parents: Mapping[K, K | None], direct: Mapping[K, int], min_n: int = HR_MIN_N
 ) -> set[K]:
     """The units whose figures may be shown, decided once for the whole tree (see above)."""
-    tree = _rooted(root, parents)
-    return whole_tree_shown(tree, subtree_totals(root, parents, direct), min_n)
+    tree = Tree.of(_rooted(root, parents))
+    return whole_tree_shown(tree, subtree_totals(tree, direct), min_n)
 
 
 def remainders(

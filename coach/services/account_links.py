@@ -114,9 +114,7 @@ def request_reset(session: Session, email: str, base_url: str, ip: str = "") -> 
             AccountToken.created_at > utcnow() - timedelta(hours=1),
         )
     )
-    audit.record(
-        session, audit.Event.PASSWORD_RESET_REQUESTED, None, normalise_email(email), ip=ip
-    )
+    audit.record(session, audit.Event.PASSWORD_RESET_REQUESTED, None, normalise_email(email), ip=ip)
     refused = user is not None and email_change.link_refusal(user) is not None
     if user is not None and owner is not None and (recent or 0) < RESETS_PER_HOUR and not refused:
         stage_link(session, user, TokenPurpose.RESET, base_url)

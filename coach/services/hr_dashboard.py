@@ -137,7 +137,7 @@ def _read(
             }
             for sid in layout.scale_ids
         ],
-        "plans": plan_figures(session, filters.unit),
+        "plans": plan_figures(session, filters.unit, cache),
     }
     for source in SOURCES:
         payload[source] = hr_blocks.block(

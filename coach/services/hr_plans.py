@@ -17,49 +17,46 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.models import DevelopmentPlan, OrgUnit, User
-from coach.scoring.hr_tree import shown_units, subtree_totals
+from coach.models.analytics import ORGANISATION
+from coach.scoring.hr_disclosure import shown_units
+from coach.scoring.hr_tree import subtree_totals
+from coach.services.hr_protection import ProtectionCache, cached_tree
 from coach.services.plan_aggregates import plan_aggregates
-
-ORGANISATION = 0
-"""The key of the whole organisation in the tree (unit ids start at 1)."""
 
 
 @dataclass(frozen=True)
 class PlanTree:
-    """The unit tree with people with an active plan in each unit and below, and who is shown."""
+    """People with an active plan in each unit and below ("0": everyone), and who is shown."""
 
-    parents: dict[int, int | None]
-    totals: dict[int, int]
-    shown: frozenset[int]
+    totals: dict[str, int]
+    shown: frozenset[str]
 
 
-def plan_tree(session: Session) -> PlanTree:
+def plan_tree(session: Session, cache: ProtectionCache | None = None) -> PlanTree:
     """Every unit's planner count and whether its figures may be shown: two queries."""
-    parents = {
-        unit_id: parent_id or ORGANISATION
-        for unit_id, parent_id in session.execute(select(OrgUnit.id, OrgUnit.parent_id))
-    }
+    tree = cached_tree(session, cache)
     per_unit = session.execute(
         select(User.unit_id, func.count(func.distinct(DevelopmentPlan.owner_id)))
         .join(User, User.id == DevelopmentPlan.owner_id)
         .where(DevelopmentPlan.active.is_(True), User.active.is_(True))
         .group_by(User.unit_id)
     )
-    direct = {unit_id or ORGANISATION: int(n) for unit_id, n in per_unit}
-    tree: dict[int, int | None] = {ORGANISATION: None, **parents}
-    totals = subtree_totals(ORGANISATION, tree, direct)
-    return PlanTree(tree, totals, frozenset(shown_units(ORGANISATION, tree, direct)))
+    direct = {str(unit_id or ORGANISATION): int(n) for unit_id, n in per_unit}
+    totals = subtree_totals(tree, direct)
+    return PlanTree(totals, frozenset(shown_units(tree, totals)))
 
 
-def plan_figures(session: Session, unit: OrgUnit | None) -> dict[str, Any]:
+def plan_figures(
+    session: Session, unit: OrgUnit | None, cache: ProtectionCache | None = None
+) -> dict[str, Any]:
     """People with an active plan and their goals by status, or ``{"shown": False}``."""
-    key = unit.id if unit is not None else ORGANISATION
-    tree = plan_tree(session)
+    key = str(unit.id if unit is not None else ORGANISATION)
+    tree = plan_tree(session, cache)
     if key not in tree.shown:
         return {"shown": False}
     here = plan_aggregates(session, unit)
     people = int(here.get("people_with_active_plan") or 0)
-    if here.get("suppressed") or people != tree.totals[key]:
+    if here.get("suppressed") or people != tree.totals.get(key, 0):
         return {"shown": False}  # the tree and the unit's own count disagree: show nothing
     share = here.get("share_on_track")
     return {

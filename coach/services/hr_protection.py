@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, hr_slice_stats
@@ -84,6 +84,15 @@ def unit_tree(session: Session) -> dict[str, str | None]:
     for uid, parent in session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
         tree[str(uid)] = str(parent or ORGANISATION)
     return tree
+
+
+def cached_tree(session: Session, cache: ProtectionCache | None) -> Tree[str]:
+    """The unit tree, walked once per shape: units are added and removed, never moved, so
+    their number and highest id tell the shape apart."""
+    if cache is None:
+        return Tree.of(unit_tree(session))
+    shape = session.execute(select(func.count(OrgUnit.id), func.max(OrgUnit.id))).one()
+    return cache.get(("tree", *shape), lambda: Tree.of(unit_tree(session)))
 
 
 def _rows(session: Session, layout: Layout, source: str, combo: Combo) -> dict[str, dict[str, Any]]:
@@ -205,7 +214,7 @@ def protections(
     version = summary_version(session)
     cache = cache or ProtectionCache()
     key = (layout.instrument_id, layout.version)
-    tree: Tree[str] = cache.get(("tree", version), lambda: Tree.of(unit_tree(session)))
+    tree = cached_tree(session, cache)
 
     def one(source: str, combo: Combo) -> Protection:
         return cache.get(

@@ -56,4 +56,4 @@ def test_plan_figures_cost_the_same_queries_for_a_tree_of_3_or_60_units(ctx):
         directory.ensure_unit(db.session, f"Acme/Area {n}/Team/Squad")
     db.session.commit()
     assert _queries_for("Acme/Ops") == small <= 6  # tree, counts, the unit, 3 for figures
-    assert plan_tree(db.session).totals[0] == 5
+    assert plan_tree(db.session).totals["0"] == 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from coach.scoring.hr_disclosure import Tree
 from coach.scoring.hr_progress import answers_shown, state_counts
 from coach.scoring.hr_tree import remainders, shown_units, subtree_totals
 
@@ -37,7 +38,7 @@ def test_on_random_trees_shown_units_reveal_no_group_of_one_to_four_people():
     for _ in range(150):
         parents, direct = _random_tree(rng, rng.randrange(1, 9))
         shown = shown_units(ROOT, parents, direct)
-        totals = subtree_totals(ROOT, parents, direct)
+        totals = subtree_totals(Tree.of(parents), direct)
         for key in shown - {ROOT}:
             assert parents[key] in shown  # ancestor-closed
         assert all(r == 0 or r >= 5 for r in remainders(shown, ROOT, parents, totals).values())
