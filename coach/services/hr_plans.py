@@ -34,7 +34,7 @@ class PlanTree:
 
 def plan_tree(session: Session, cache: ProtectionCache | None = None) -> PlanTree:
     """Every unit's planner count and whether its figures may be shown: two queries."""
-    tree = cached_tree(session, cache)
+    shape, tree = cached_tree(session, cache)
     per_unit = session.execute(
         select(User.unit_id, func.count(func.distinct(DevelopmentPlan.owner_id)))
         .join(User, User.id == DevelopmentPlan.owner_id)
@@ -42,8 +42,14 @@ def plan_tree(session: Session, cache: ProtectionCache | None = None) -> PlanTre
         .group_by(User.unit_id)
     )
     direct = {str(unit_id or ORGANISATION): int(n) for unit_id, n in per_unit}
-    totals = subtree_totals(tree, direct)
-    return PlanTree(totals, frozenset(shown_units(tree, totals)))
+
+    def decide() -> PlanTree:
+        totals = subtree_totals(tree, direct)
+        return PlanTree(totals, frozenset(shown_units(tree, totals)))
+
+    if cache is None:
+        return decide()
+    return cache.get(("plans", shape, frozenset(direct.items())), decide)
 
 
 def plan_figures(

@@ -86,13 +86,16 @@ def unit_tree(session: Session) -> dict[str, str | None]:
     return tree
 
 
-def cached_tree(session: Session, cache: ProtectionCache | None) -> Tree[str]:
-    """The unit tree, walked once per shape: units are added and removed, never moved, so
-    their number and highest id tell the shape apart."""
+def cached_tree(
+    session: Session, cache: ProtectionCache | None
+) -> tuple[tuple[int, int] | None, Tree[str]]:
+    """The unit tree's shape and the tree, walked once per shape: units are added and
+    removed, never moved, so their number and highest id tell the shape apart."""
     if cache is None:
-        return Tree.of(unit_tree(session))
-    shape = session.execute(select(func.count(OrgUnit.id), func.max(OrgUnit.id))).one()
-    return cache.get(("tree", *shape), lambda: Tree.of(unit_tree(session)))
+        return None, Tree.of(unit_tree(session))
+    count, highest = session.execute(select(func.count(OrgUnit.id), func.max(OrgUnit.id))).one()
+    shape = (int(count or 0), int(highest or 0))
+    return shape, cache.get(("tree", *shape), lambda: Tree.of(unit_tree(session)))
 
 
 def _rows(session: Session, layout: Layout, source: str, combo: Combo) -> dict[str, dict[str, Any]]:
@@ -214,7 +217,7 @@ def protections(
     version = summary_version(session)
     cache = cache or ProtectionCache()
     key = (layout.instrument_id, layout.version)
-    tree = cached_tree(session, cache)
+    _, tree = cached_tree(session, cache)
 
     def one(source: str, combo: Combo) -> Protection:
         return cache.get(
