@@ -44,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-database() {  # database create|drop|rater-link: the scan's own database, with the app's venv
+database() {  # database create|drop|peers|rater-link: the scan's own database, with the app's venv
   "$BIN/python" - "$1" "${COACH_TEST_DATABASE:-sqlite}" "$SCAN_DATABASE" "$WORK" <<'PY'
 import sys
 from urllib.parse import urlparse
@@ -55,6 +55,20 @@ from sqlalchemy.engine import make_url
 from coach.config import normalise_database_url
 
 action, server, name, work = sys.argv[1:]
+if action == "peers":  # three colleagues from the directory: raters are directory people
+    import os
+
+    engine = create_engine(normalise_database_url(os.environ["COACH_DATABASE_URL"]))
+    with engine.connect() as conn:
+        emails = conn.execute(
+            text(
+                "SELECT email FROM user_account WHERE active AND role = 'manager' "
+                "AND email <> :manager ORDER BY id LIMIT 3"
+            ),
+            {"manager": os.environ["SCAN_MANAGER"]},
+        ).scalars()
+        print(" ".join(emails))
+    sys.exit(0)
 if action == "rater-link":  # one invitation link from the outbox (no mail leaves)
     import os
 
@@ -129,7 +143,7 @@ echo "Serving on $BASE after $(( $(date +%s) - SETUP )) s of set-up."
 
 browser() {  # browser ACTION EMAIL [PATH]: a signed-in session over the throwaway certificate
   # ACTION "cookie" prints the session cookie (holding a CSRF secret, and the rater link at
-  # PATH if given) for wapiti; "open-round" opens a 360 round with three peers.
+  # PATH if given) for wapiti; "open-round" opens a 360 round with the three peers in PATH.
   "$BIN/python" - "$1" "$BASE" "$2" "$COACH_DEMO_PASSWORD" "${3:-}" <<'PY'
 import http.cookiejar, re, ssl, sys, urllib.parse, urllib.request
 
@@ -160,9 +174,8 @@ else:
     feedback = opener.open(f"{base}/feedback/").read().decode()
     url, page = post("/feedback/start", feedback)
     path = urllib.parse.urlparse(url).path
-    for n in range(3):
-        _, page = post(f"{path}/raters", page, name=f"Peer {n}", email=f"peer{n}@example.org",
-                       relationship="peer")
+    for n, peer in enumerate(visit.split()):  # directory colleagues (outside raters wait)
+        _, page = post(f"{path}/raters", page, name=f"Peer {n}", email=peer, relationship="peer")
     _, page = post(f"{path}/open", page)
     assert "The round is open" in page, "the round did not open"
 PY
@@ -189,7 +202,7 @@ scan() {  # scan NAME EMAIL VISIT [WAPITI OPTIONS]: attack everything that sessi
 }
 
 START=$(date +%s)
-browser open-round "$MANAGER"
+browser open-round "$MANAGER" "$(SCAN_MANAGER="$MANAGER" database peers)"
 RATER=$(database rater-link)
 # The manager's session also holds a rater link, so the rater's pages are crawled and attacked
 # too (the round stays open). The administrator's scan comes last: it deactivates people.

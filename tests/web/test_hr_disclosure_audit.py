@@ -9,6 +9,11 @@ is a linear combination of the shown sets' indicators. The check is exact on the
 the shown sets (the people no shown set tells apart): every union of atoms with 1..4 people
 is tested with a rank test.
 
+Others' ratings are generated too: some people have a closed 360 round with a manager and
+three peers, some also three direct reports. Each rater group is its own variable (the
+group's mean for a person), so the sets of people with a figure from that group are audited
+per group, through the API's rater-group filter.
+
 Variables are audited separately: each scale's scores (the sets of people with a score on
 it), each index, and the counts of people together with one classification's counts
 (quadrants, or the bands of one index), as docs/disclosure.md states.
@@ -31,7 +36,7 @@ from coach.services import directory
 
 from conftest import Auth
 from disclosure_audit import disclosed_groups
-from hr_builders import person, submit
+from hr_builders import closed_round, person, submit
 
 CYCLES = {20261: datetime(2026, 3, 2, tzinfo=UTC), 20262: datetime(2026, 9, 2, tzinfo=UTC)}
 FLOOR = 5
@@ -51,6 +56,7 @@ class World:
     units: dict[int, int | None] = field(default_factory=dict)  # unit index -> parent index
     people: dict[int, int] = field(default_factory=dict)  # person -> unit index
     records: dict[Record, str | None] = field(default_factory=dict)  # -> blank scale
+    rated: dict[int, tuple[str, ...]] = field(default_factory=dict)  # person -> groups shown
 
     def below(self, unit: int | None) -> set[int]:
         """Unit indexes at and under ``unit`` (None: every unit)."""
@@ -69,18 +75,34 @@ class World:
         units = self.below(unit)
         return {(p, c) for (p, c) in self.records if c == cycle and self.people[p] in units}
 
+    def rated_in(self, unit: int | None, group: str) -> frozenset[Record]:
+        """People of a unit with others' figures of a rater group ("*": any) this half-year."""
+        units = self.below(unit)
+        return frozenset(
+            (p, ROUND_CYCLE)
+            for p, groups in self.rated.items()
+            if self.people[p] in units and (group == "*" or group in groups)
+        )
 
+
+ROUND_CYCLE = 20262  # rounds close now (December 2026)
+ROUNDS = {
+    0: (),
+    1: (("manager", 4), ("peer", 3), ("peer", 4), ("peer", 2)),
+    2: (("manager", 3), ("peer", 3), ("peer", 5), ("peer", 2), *[("direct_report", 4)] * 3),
+}
 worlds = st.builds(
-    lambda parents, sizes, cycles, blanks: (parents, sizes, cycles, blanks),
+    lambda parents, sizes, cycles, blanks, rounds: (parents, sizes, cycles, blanks, rounds),
     st.lists(st.integers(0, 10), min_size=1, max_size=4),
     st.lists(st.integers(0, 7), min_size=5, max_size=5),
     st.lists(st.sampled_from([(20261,), (20262,), (20261, 20262)]), min_size=40, max_size=40),
     st.lists(st.booleans(), min_size=40, max_size=40),
+    st.lists(st.sampled_from([0, 0, 1, 2]), min_size=40, max_size=40),
 )
 
 
 def _build(app: Any, drawn: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch) -> World:
-    parents, sizes, cycles, blanks = drawn
+    parents, sizes, cycles, blanks, rounds = drawn
     world = World(units={0: None})
     for i, choice in enumerate(parents, start=1):
         world.units[i] = choice % i
@@ -99,6 +121,9 @@ def _build(app: Any, drawn: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch) ->
                 blank = blank_scale if blanks[n] and k == 0 else None
                 submit(user, level=1 + (n * 7 + k) % 5, blank=blank)
                 world.records[(n, cycle)] = blank
+            if ROUNDS[rounds[n]]:
+                closed_round(user, list(ROUNDS[rounds[n]]))
+                world.rated[n] = tuple({g for g, _ in ROUNDS[rounds[n]]})
             n += 1
     world.units = {u: p for u, p in world.units.items()}
     world.paths = paths  # type: ignore[attr-defined]
@@ -132,6 +157,12 @@ def _collect(client: Any, world: World) -> dict[tuple[str, ...], list[frozenset[
                 families[("index", name)].append(index_set(unit, cycle, poles))
 
     for unit in [None, *world.units]:
+        for group in ("*", "peer", "direct_report"):
+            query = f"?cycle={ROUND_CYCLE}&rater_group={group}"
+            query += f"&unit={ids[unit]}" if unit is not None else ""
+            body = client.get(f"/api/v1/hr/summary{query}").get_json()
+            if body["available"]:
+                _others(world, families, group, unit, body, by_id)
         for cycle in CYCLES:
             query = f"?cycle={cycle}" + (f"&unit={ids[unit]}" if unit is not None else "")
             response = client.get(f"/api/v1/hr/summary{query}")
@@ -152,6 +183,34 @@ def _collect(client: Any, world: World) -> dict[tuple[str, ...], list[frozenset[
                 scales = [{"id": s} for s in point.get("scales", {})]
                 figure(unit, point["cycle"], {**point, "scales": scales})
     return families
+
+
+def _others(
+    world: World,
+    families: dict[tuple[str, ...], list[frozenset[Record]]],
+    group: str,
+    unit: int | None,
+    body: dict[str, Any],
+    by_id: dict[str, int],
+) -> None:
+    """Every others' figure of one rater group's view, by variable (each group its own)."""
+    block = body["others"]
+
+    def add(where: int | None, payload: dict[str, Any]) -> None:
+        people = world.rated_in(where, group)
+        families[("others", group, "count")].append(people)
+        for scale in payload.get("scales", []):
+            families[("others", group, scale if isinstance(scale, str) else scale["id"])].append(
+                people
+            )
+
+    if block["shown"]:
+        add(unit, block)
+        for child in block["heatmap"]:
+            if child["shown"]:
+                add(by_id[child["id"]], {"scales": list(child["cells"])})
+    for point in body["trends"]["others"]:
+        add(unit, {"scales": list(point.get("scales", {}))})
 
 
 def _quadrant_set(world: World, cycle: int, quadrant: str) -> frozenset[Record]:
