@@ -49,7 +49,8 @@ def test_an_outside_rater_waits_until_the_manager_approves_them_from_the_approva
 
     manager = new_context(bypass_csp=True).new_page()
     sign_in(manager, boss)
-    manager.get_by_role("link", name="Approvals").click()
+    # home says approvals wait and links to them, as the navigation does
+    manager.get_by_role("link", name="Review the approvals").click()
     manager.get_by_role("heading", name="Outside raters to approve").wait_for()
     axe(manager, "the approvals page")
     manager.get_by_role("button", name="Approve Cleo Client for Casey Morgan").click()
