@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from coach.models import OrgUnit, User
 from coach.services.accounts import AccountError
+from coach.services.hr_version import summary_changed
 
 PATH_SEPARATOR = "/"
 MAX_UNIT_NAME = 200  # the org_unit.name column
@@ -68,6 +69,7 @@ def ensure_unit(session: Session, path: str, known: dict[str, OrgUnit] | None = 
             session.flush()
             unit.tree_path = f"{parent.tree_path if parent else '/'}{unit.id}/"
             known[key.lower()] = unit
+            summary_changed(session)  # the unit tree HR figures are decided on has changed
         parent = unit
     if parent is None:
         raise AccountError("A unit path needs at least one name.")

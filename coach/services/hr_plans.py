@@ -34,7 +34,7 @@ class PlanTree:
 
 def plan_tree(session: Session, cache: ProtectionCache | None = None) -> PlanTree:
     """Every unit's planner count and whether its figures may be shown: two queries."""
-    shape, tree = cached_tree(session, cache)
+    version, tree = cached_tree(session, cache)
     per_unit = session.execute(
         select(User.unit_id, func.count(func.distinct(DevelopmentPlan.owner_id)))
         .join(User, User.id == DevelopmentPlan.owner_id)
@@ -49,7 +49,7 @@ def plan_tree(session: Session, cache: ProtectionCache | None = None) -> PlanTre
 
     if cache is None:
         return decide()
-    return cache.get(("plans", shape, frozenset(direct.items())), decide)
+    return cache.get(("plans", version, frozenset(direct.items())), decide)
 
 
 def plan_figures(

@@ -25,7 +25,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.models import OrgUnit, hr_slice_stats
@@ -86,16 +86,15 @@ def unit_tree(session: Session) -> dict[str, str | None]:
     return tree
 
 
-def cached_tree(
-    session: Session, cache: ProtectionCache | None
-) -> tuple[tuple[int, int] | None, Tree[str]]:
-    """The unit tree's shape and the tree, walked once per shape: units are added and
-    removed, never moved, so their number and highest id tell the shape apart."""
-    if cache is None:
-        return None, Tree.of(unit_tree(session))
-    count, highest = session.execute(select(func.count(OrgUnit.id), func.max(OrgUnit.id))).one()
-    shape = (int(count or 0), int(highest or 0))
-    return shape, cache.get(("tree", *shape), lambda: Tree.of(unit_tree(session)))
+def cached_tree(session: Session, cache: ProtectionCache | None) -> tuple[int, Tree[str]]:
+    """The summary version and the unit tree, walked once per version: creating or removing
+    a unit changes the version (``directory.ensure_unit``, ``unit_cleanup``), and units are
+    never moved to another parent. (The tree's size and highest id would not do: SQLite
+    gives a removed unit's id to the next one.)"""
+    if cache is None:  # nothing kept: no version needed
+        return 0, Tree.of(unit_tree(session))
+    version = summary_version(session)
+    return version, cache.get(("tree", version), lambda: Tree.of(unit_tree(session)))
 
 
 def _rows(session: Session, layout: Layout, source: str, combo: Combo) -> dict[str, dict[str, Any]]:
@@ -214,10 +213,9 @@ def protections(
     cache: ProtectionCache | None = None,
 ) -> tuple[int, dict[tuple[str, Combo], Protection]]:
     """The summary version and the protected table of each (source, combo) asked for."""
-    version = summary_version(session)
     cache = cache or ProtectionCache()
     key = (layout.instrument_id, layout.version)
-    _, tree = cached_tree(session, cache)
+    version, tree = cached_tree(session, cache)
 
     def one(source: str, combo: Combo) -> Protection:
         return cache.get(
