@@ -56,11 +56,6 @@ def children_of(parents: Mapping[K, K | None]) -> tuple[list[K], dict[K, list[K]
     return roots, children
 
 
-def top_down(parents: Mapping[K, K | None]) -> list[K]:
-    """Every unit, each after its parent (breadth first, without recursion)."""
-    return Tree.of(parents).order
-
-
 @dataclass(frozen=True)
 class Tree(Generic[K]):
     """A unit tree walked once: its roots, each unit's children, and a top-down order."""
