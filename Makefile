@@ -5,11 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
+# The suite runs on two processes (pytest-xdist), a test file per process at a time; each
+# process gets its own database. PYTEST_ARGS="-p no:xdist tests/web" runs a part serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 # Two installs: what the app needs to run (make run), and that plus the test and security
 # tools (make test). The dev install also satisfies the runtime one, so it touches both stamps.
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
-VENDOR := coach/static/vendor/chart.umd.js
+VENDOR := static/vendor/chart.umd.js
 # prometheus-client's multiprocess mode: each gunicorn worker writes its metrics here, and a
 # scrape adds them up. Emptied at every start, so counters begin again at zero.
 METRICS_DIR := $(CURDIR)/instance/prometheus
@@ -41,7 +44,7 @@ node_modules/.package-lock.json: package.json
 	touch $@
 
 $(VENDOR): node_modules/.package-lock.json
-	mkdir -p coach/static/vendor
+	mkdir -p static/vendor
 	cp node_modules/chart.js/dist/chart.umd.js $(VENDOR)
 
 vendor: $(VENDOR)
@@ -67,8 +70,8 @@ test: install-dev vendor ## the whole suite, unit to browser
 
 security: install-dev vendor ## bandit and semgrep (local rules, offline), then wapiti3 against the app on 127.0.0.1
 	$(BIN)/bandit -r coach -ll -q
-	$(BIN)/semgrep scan --config .semgrep/coach.yml --metrics=off --disable-version-check --error --quiet coach
-	@echo "Findings silenced in the code, each with its reason:"; grep -rnE -B1 --include="*.py" --include="*.html" "nosec|nosemgrep" coach || echo "  none"
+	$(BIN)/semgrep scan --config .semgrep/coach.yml --metrics=off --disable-version-check --error --quiet coach templates
+	@echo "Findings silenced in the code, each with its reason:"; grep -rnE -B1 --include="*.py" --include="*.html" "nosec|nosemgrep" coach templates || echo "  none"
 	bash scripts/dynamic-scan.sh
 
 lint: install-dev
@@ -77,4 +80,4 @@ lint: install-dev
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) node_modules coach/static/vendor .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis

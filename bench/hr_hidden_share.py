@@ -35,7 +35,7 @@ def main() -> None:
     from coach import create_app
     from coach.extensions import db, limiter
     from coach.models import OrgUnit, Role, User, hr_slice_stats
-    from coach.services import accounts
+    from coach.services.accounts import accounts
 
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     with app.app_context():

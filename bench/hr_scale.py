@@ -9,7 +9,7 @@ For each number of people N (``--people``) and each database (``--database``):
    ``coach_hr_bench_<N>`` on ``--postgres``), ``flask db upgrade``, then
    ``flask seed-synthetic --people N --seed 1`` (timed; it also rebuilds the HR summary tables);
 2. ``flask recluster`` (timed, wall clock of the command);
-3. in process: ``archetype_models.assign_assessment`` on ~200 existing submitted
+3. in process: ``archetype_assignment.assign_assessment`` on ~200 existing submitted
    self-assessments, each inside a write transaction that is rolled back afterwards (timed:
    the call alone); the same for ``hr_summary.record_assessment`` (the assignment plus the
    person's HR summary refresh: everything a submission adds for HR analytics);
@@ -391,11 +391,12 @@ def time_in_transaction(
 
 
 def assignment(app: Any, entry: dict[str, Any], calls: int) -> None:
-    from coach.services import archetype_models, hr_summary
+    from coach.services.archetypes import assignment as archetype_assignment
+    from coach.services.hr import summary as hr_summary
 
     ids = sample_assessments(app, calls)
     entry["assign_assessment"] = time_in_transaction(
-        app, ids, lambda s, a, _i: archetype_models.assign_assessment(s, a)
+        app, ids, lambda s, a, _i: archetype_assignment.assign_assessment(s, a)
     )
     entry["record_assessment"] = time_in_transaction(
         app, ids, lambda s, a, i: hr_summary.record_assessment(s, a, i)
@@ -410,7 +411,7 @@ def full_submissions(app: Any, entry: dict[str, Any], calls: int) -> None:
     from coach.extensions import db
     from coach.instruments_registry import default_instrument
     from coach.models import Assessment, User
-    from coach.services import assessments
+    from coach.services.assessments import self_assessment as assessments
 
     ids = sample_assessments(app, calls + 5)
     times: list[float] = []
@@ -446,7 +447,7 @@ def prepare_hr(app: Any) -> dict[str, Any]:
 
     from coach.extensions import db
     from coach.models import OrgUnit, Role, User
-    from coach.services import accounts
+    from coach.services.accounts import accounts
 
     parent = aliased(OrgUnit)
 

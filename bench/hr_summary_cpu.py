@@ -27,7 +27,7 @@ def main() -> None:
     from coach.extensions import db
     from coach.hr_cache import protection_cache
     from coach.instruments_registry import default_instrument
-    from coach.services import hr_dashboard
+    from coach.services.hr import dashboard as hr_dashboard
 
     app = create_app({"TESTING": True})
     with app.app_context():

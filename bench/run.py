@@ -123,8 +123,10 @@ def prepare_targets(app: Any) -> Targets:
     from coach.extensions import db
     from coach.instruments_registry import default_instrument
     from coach.models import Assessment, FeedbackRound, OrgUnit, Role
-    from coach.services import accounts, assessments, rating
-    from coach.services import feedback_rounds as rounds
+    from coach.services.accounts import accounts
+    from coach.services.assessments import self_assessment as assessments
+    from coach.services.feedback import rater_path as rating
+    from coach.services.feedback import rounds
 
     manager_email, hr_email = "bench-manager@bench.example", "bench-hr@bench.example"
     with app.app_context():
@@ -189,8 +191,8 @@ def prepare_submissions(app: Any, count: int, batch: int) -> list[str]:
     from coach.extensions import db
     from coach.instruments_registry import default_instrument
     from coach.models import Invitation, OutboxMessage, RaterDraft, Role
-    from coach.services import accounts
-    from coach.services import feedback_rounds as rounds
+    from coach.services.accounts import accounts
+    from coach.services.feedback import rounds
 
     per_round = rounds.MAX_RATERS
     lines: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -15,7 +16,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; refuses to start when an instrument file is invalid."""
     os.umask(0o077)  # what the app and its commands create (database, keys) is private
     settings = Settings.from_env()
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_dir),
+        template_folder=shipped_folder("templates"),
+        static_folder=shipped_folder("static"),
+    )
     app.config.from_mapping(flask_config(settings))
     if config:
         app.config.from_mapping(config)
@@ -55,3 +61,11 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     redact_logs(app)  # no link secret in the app's own log lines
     trust_proxies(app)  # forwarded headers only from COACH_TRUSTED_PROXIES (none by default)
     return app
+
+
+def shipped_folder(name: str) -> str:
+    """Where ``templates`` or ``static`` is: beside the coach package in a source checkout
+    (the repository's layout), inside it in an installed wheel (pyproject.toml maps them)."""
+    package = Path(__file__).resolve().parent
+    inside = package / name
+    return str(inside if inside.is_dir() else package.parent / name)

@@ -18,8 +18,9 @@ from coach.extensions import db
 from coach.instrument import load_instruments, validate_directory
 from coach.instruments_registry import default_instrument
 from coach.models import Role
-from coach.services import accounts, org_import
-from coach.services.plan_reminders import queue_checkin_reminders
+from coach.services.accounts import accounts
+from coach.services.people import org_import
+from coach.services.plans.reminders import queue_checkin_reminders
 
 
 @click.command("validate-questionnaires")
@@ -139,7 +140,7 @@ def send_checkin_reminders() -> None:
 @with_appcontext
 def seed_synthetic(people: int, seed: int) -> None:
     """Build a synthetic organisation of PEOPLE with assessments and 360 rounds."""
-    from coach.services import synthetic
+    from coach.services.demo import synthetic
 
     started = time.perf_counter()
     summary = synthetic.seed_synthetic(
@@ -159,7 +160,7 @@ def seed_synthetic(people: int, seed: int) -> None:
 def _summary_rebuilder():  # type: ignore[no-untyped-def]
     """The HR summary rebuild, when that module is installed (it follows bulk loads)."""
     try:
-        from coach.services.hr_summary import rebuild_summaries
+        from coach.services.hr.summary import rebuild_summaries
     except ImportError:
         return None
     return rebuild_summaries
@@ -172,7 +173,7 @@ def _summary_rebuilder():  # type: ignore[no-untyped-def]
 def import_responses(instrument_id: str, csv_file: Path) -> None:
     """Import responses for INSTRUMENT_ID (email, rater_group, date, one column per item)."""
     from coach.instruments_registry import instruments
-    from coach.services import response_import
+    from coach.services.feedback import response_import
 
     instrument = instruments().get(instrument_id)
     if instrument is None:
@@ -195,7 +196,7 @@ def import_responses(instrument_id: str, csv_file: Path) -> None:
 @with_appcontext
 def erase_person(email: str, yes: bool) -> None:
     """Remove EMAIL's personal rows; anonymous responses and aggregates stay."""
-    from coach.services import personal_data
+    from coach.services.people import personal_data
 
     person = accounts.find_by_email(db.session, email)
     if person is None:
@@ -236,7 +237,7 @@ def _progress(started: float):  # type: ignore[no-untyped-def]
 @with_appcontext
 def recluster(instrument_id: str | None, seed: int, min_population: int) -> None:
     """Fit the archetype model on everyone's latest self profile; store it and assign everyone."""
-    from coach.services import archetype_runs
+    from coach.services.hr import archetype_refit as archetype_runs
 
     instrument = _instrument_named(instrument_id)
     started = time.perf_counter()
@@ -260,7 +261,7 @@ def recluster(instrument_id: str | None, seed: int, min_population: int) -> None
 @with_appcontext
 def quality_command(instrument_id: str | None) -> None:
     """Compute the instrument-quality figures (alpha, omega, ICC...) for the HR page."""
-    from coach.services import quality
+    from coach.services.hr import instrument_quality as quality
 
     instrument = _instrument_named(instrument_id)
     figures = quality.refresh_quality(db.session, instrument)
@@ -273,8 +274,8 @@ def quality_command(instrument_id: str | None) -> None:
 def rebuild_hr_summaries() -> None:
     """Recompute the HR summary tables and the pooled rater variance from every stored score
     (after bulk loads or moves)."""
-    from coach.services import variance_pool
-    from coach.services.hr_summary import rebuild_summaries
+    from coach.services.feedback import variance_pool
+    from coach.services.hr.summary import rebuild_summaries
 
     started = time.perf_counter()
     rows = variance_pool.rebuild(db.session)
@@ -289,7 +290,7 @@ def rebuild_hr_summaries() -> None:
 @with_appcontext
 def export_org(outdir: Path, instrument_id: str | None) -> None:
     """Write every anonymised HR aggregate (each unit, archetypes, psychometrics) as CSV files."""
-    from coach.services import exports
+    from coach.services.hr import exports
 
     started = time.perf_counter()
     written = exports.export_org(

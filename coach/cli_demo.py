@@ -13,7 +13,8 @@ from flask.cli import with_appcontext
 from coach.extensions import db
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument
-from coach.services import demo, demo_lifecycle
+from coach.services.demo import lifecycle as demo_lifecycle
+from coach.services.demo import organisation as demo_organisation
 
 DEMO_CREDENTIALS = "demo-sign-ins.txt"
 
@@ -50,7 +51,7 @@ def seed_demo(seed: int, auto: bool) -> None:
             "COACH_DEMO=1, or `flask --app coach seed-demo`, adds one to an empty database."
         )
         return
-    if not demo.database_is_empty(db.session):
+    if not demo_organisation.database_is_empty(db.session):
         click.echo("The database already holds people; the demo was not seeded.")
         if _sign_ins_file().exists():
             click.echo(
@@ -60,7 +61,7 @@ def seed_demo(seed: int, auto: bool) -> None:
         return
     password = os.environ.get("COACH_DEMO_PASSWORD") or secrets.token_urlsafe(9)
     instrument = default_instrument()
-    sign_ins = demo.seed_demo(db.session, instrument, password, seed=seed)
+    sign_ins = demo_organisation.seed_demo(db.session, instrument, password, seed=seed)
     _analyse_demo(instrument)
     lines = [f"  {s.email:<40} {s.role:<8} {s.what}" for s in sign_ins]
     text = "Demo sign-ins (password for all: " + password + ")\n" + "\n".join(lines) + "\n"
@@ -76,7 +77,8 @@ def seed_demo(seed: int, auto: bool) -> None:
 def _analyse_demo(instrument: Instrument) -> None:
     """What HR would run on real data: archetypes (theory prototypes at this size) and the
     instrument-quality figures, so that every HR page has something to show."""
-    from coach.services import archetype_runs, quality
+    from coach.services.hr import archetype_refit as archetype_runs
+    from coach.services.hr import instrument_quality as quality
 
     result = archetype_runs.recluster(db.session, instrument)
     click.echo(f"Archetypes: {', '.join(result.model.names)} ({result.model.kind}).")
@@ -102,10 +104,11 @@ def remove_demo(yes: bool) -> None:
     """Erase the demo organisation: its people with all their data, and its unused units."""
     people = demo_lifecycle.demo_people(db.session)
     if not people:
-        click.echo(f"No demo accounts (@{demo.DEMO_DOMAIN}) are left.")
+        click.echo(f"No demo accounts (@{demo_organisation.DEMO_DOMAIN}) are left.")
     elif not yes:
         click.confirm(
-            f"Erase the {len(people)} demo accounts (@{demo.DEMO_DOMAIN}) and their data?",
+            f"Erase the {len(people)} demo accounts (@{demo_organisation.DEMO_DOMAIN}) "
+            "and their data?",
             abort=True,
         )
     done = demo_lifecycle.remove_demo(db.session)

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from coach.extensions import db
-from coach.services import unit_cleanup
+from coach.services.people import unit_cleanup
 
 
 def register(app: Flask) -> None:

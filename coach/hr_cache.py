@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from coach.services.hr_protection import ProtectionCache
+from coach.services.hr.protection import ProtectionCache
 
 _KEY = "coach.hr_protection"
 

@@ -44,7 +44,7 @@ from coach.models import (
     MessageStatus,
     OutboxMessage,
 )
-from coach.services.audit import Event
+from coach.services.records.audit import Event
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _PENDING = "coach.metrics_pending"

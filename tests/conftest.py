@@ -121,7 +121,7 @@ PASSWORD = "correct horse battery"
 def make_user(app: Flask):  # type: ignore[no-untyped-def]
     """Create a person directly through the accounts service."""
     from coach.models import Role
-    from coach.services import accounts
+    from coach.services.accounts import accounts
 
     def make(email: str = "maya@example.org", role: str = "manager", name: str = "Maya Lind"):
         with app.app_context():

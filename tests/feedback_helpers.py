@@ -7,7 +7,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Invitation, OutboxMessage, User
-from coach.services import feedback_rounds as rounds
+from coach.services.feedback import rounds
 
 BASE = "http://coach.test"
 

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, OutboxMessage, Role, User, hr_fact, hr_slice_stats
-from coach.services import accounts, assessments, directory, rating
-from coach.services import feedback_rounds as rounds
-from coach.services.hr_summary import rebuild_summaries
-from coach.services.synthetic import seed_synthetic
+from coach.services.accounts import accounts
+from coach.services.assessments import self_assessment
+from coach.services.demo.synthetic import seed_synthetic
+from coach.services.feedback import rater_path, rounds
+from coach.services.hr.summary import rebuild_summaries
+from coach.services.people import directory
 
 BASE = "http://coach.test"
 STATS_KEY = ("unit_id", "instrument_id", "cycle", "source", "rater_group", "archetype")
@@ -49,14 +51,14 @@ def answers_for(level: int, tilt: int = 0) -> dict[str, int | None]:
 def submit(user: User, level: int = 3, tilt: int = 0, blank: str | None = None) -> None:
     """A submitted self-assessment for ``user`` (``blank``: a scale answered "not observed")."""
     instrument = default_instrument()
-    assessment = assessments.start_assessment(db.session, user, instrument)
+    assessment = self_assessment.start_assessment(db.session, user, instrument)
     answers = answers_for(level, tilt)
     for item in instrument.items_of(blank) if blank else ():
         answers[item.id] = None
     for index, page in enumerate(instrument.pages):
         chunk = {item.id: answers[item.id] for item in instrument.items_on(page)}
-        assessments.save_page(db.session, assessment, instrument, index, chunk, index + 1)
-    assessments.submit_assessment(db.session, assessment, instrument)
+        self_assessment.save_page(db.session, assessment, instrument, index, chunk, index + 1)
+    self_assessment.submit_assessment(db.session, assessment, instrument)
 
 
 def answered_round(subject: User, ratings: Sequence[tuple[str, int]]) -> FeedbackRound:
@@ -74,12 +76,14 @@ def answered_round(subject: User, ratings: Sequence[tuple[str, int]]) -> Feedbac
         for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invitation"))
     }
     for n, (_, level) in enumerate(ratings):
-        invitation = rating.invitation_for_token(
+        invitation = rater_path.invitation_for_token(
             db.session, links[f"r{n}.{subject.id}@example.org"]
         )
         answers = answers_for(level)
-        rating.save_draft(db.session, invitation, instrument, answers, {}, len(instrument.pages))
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(
+            db.session, invitation, instrument, answers, {}, len(instrument.pages)
+        )
+        rater_path.submit(db.session, invitation, instrument)
     return found
 
 

@@ -12,8 +12,10 @@ from coach.extensions import db
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument
 from coach.models import Assessment, DevelopmentPlan, FeedbackRound, User
-from coach.services import accounts, assessments, plan_goals, rating
-from coach.services import feedback_rounds as rounds
+from coach.services.accounts import accounts
+from coach.services.assessments import self_assessment
+from coach.services.feedback import rater_path, rounds
+from coach.services.plans import goals as plan_goals
 
 from feedback_helpers import BASE, raters
 
@@ -45,12 +47,12 @@ def submit_assessment(
     """A submitted self-assessment of ``email`` with these scale scores (others at default)."""
     instrument = default_instrument()
     owner = user(email)
-    assessment = assessments.start_assessment(db.session, owner, instrument)
+    assessment = self_assessment.start_assessment(db.session, owner, instrument)
     answers = item_answers(instrument, scores or {}, default)
     for index, page in enumerate(instrument.pages):
         on_page = {i.id: answers[i.id] for i in instrument.items_on(page)}
-        assessments.save_page(db.session, assessment, instrument, index, on_page, index + 1)
-    assessments.submit_assessment(db.session, assessment, instrument)
+        self_assessment.save_page(db.session, assessment, instrument, index, on_page, index + 1)
+    self_assessment.submit_assessment(db.session, assessment, instrument)
     return assessment
 
 
@@ -69,8 +71,8 @@ def closed_round(
     rounds.open_round(db.session, found, BASE, 3)
     for invitation in list(found.invitations):
         answers = item_answers(instrument, scores_by_group[invitation.relationship_], default)
-        rating.save_draft(db.session, invitation, instrument, answers, {}, 7)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(db.session, invitation, instrument, answers, {}, 7)
+        rater_path.submit(db.session, invitation, instrument)
     rounds.close_round(db.session, found, "subject")
     return found
 

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from coach.extensions import db
 from coach.models import User
-from coach.services import org_import
-from coach.services.passwords import hash_password
+from coach.services.accounts.passwords import hash_password
+from coach.services.people import org_import
 
 from conftest import PASSWORD, Auth, csrf_from
 from feedback_helpers import BASE

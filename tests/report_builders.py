@@ -8,8 +8,8 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import User
-from coach.services import assessments, rating
-from coach.services import feedback_rounds as rounds
+from coach.services.assessments import self_assessment
+from coach.services.feedback import rater_path, rounds
 
 from feedback_helpers import BASE, raters
 from hr_builders import answers_for
@@ -20,11 +20,11 @@ def self_assessed(email: str, level: int, tilt: int) -> str:
     instrument = default_instrument()
     owner = db.session.scalar(select(User).where(User.email == email))
     answers = answers_for(level, tilt)
-    started = assessments.start_assessment(db.session, owner, instrument)
+    started = self_assessment.start_assessment(db.session, owner, instrument)
     for index, page in enumerate(instrument.pages):
         chunk = {item.id: answers[item.id] for item in instrument.items_on(page)}
-        assessments.save_page(db.session, started, instrument, index, chunk, index + 1)
-    assessments.submit_assessment(db.session, started, instrument)
+        self_assessment.save_page(db.session, started, instrument, index, chunk, index + 1)
+    self_assessment.submit_assessment(db.session, started, instrument)
     return started.public_id
 
 
@@ -58,7 +58,7 @@ def round_with_a_quiet_peer(subject_email: str) -> str:
             if n == 0
             else {}
         )
-        rating.save_draft(db.session, invitation, instrument, answers, comments, 7)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(db.session, invitation, instrument, answers, comments, 7)
+        rater_path.submit(db.session, invitation, instrument)
     rounds.close_round(db.session, found, "subject")
     return found.public_id

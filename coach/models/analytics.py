@@ -5,7 +5,7 @@ per scale *slot* rather than one row per scale: an instrument's scales are mappe
 1..SLOTS in its order (the mapping used is kept in ``hr_layout``). That keeps the roll-up
 at one row per (unit, cycle, source, rater group, archetype), about 18 times fewer rows than
 a row per scale, which is what lets a 100,000-person organisation be summarised and read in
-milliseconds. See ``coach.services.hr_summary`` for what each row means.
+milliseconds. See ``coach.services.hr.summary`` for what each row means.
 """
 
 from __future__ import annotations

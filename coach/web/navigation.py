@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from coach.extensions import db
 from coach.models import Role
-from coach.services import rater_approvals
+from coach.services.feedback import rater_approvals
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
-from coach.services.accounts import is_valid_email
-from coach.services.directory import unit_path_problem
+from coach.services.accounts.accounts import is_valid_email
+from coach.services.people.directory import unit_path_problem
 
 
 class EmailAddress:

@@ -201,7 +201,8 @@ def submitted_assessment(
     """``submitted_assessment()`` makes a manager with a submitted assessment; (email, id)."""
     from coach.extensions import db
     from coach.instruments_registry import default_instrument
-    from coach.services import accounts, assessments
+    from coach.services.accounts import accounts
+    from coach.services.assessments import self_assessment as assessments
 
     pattern = (5, 4, 4, 3, 2, 4, 5, 3, 4)
 

@@ -43,12 +43,12 @@ def own_server(password: str) -> Iterator[tuple[str, str]]:
         from coach import create_app
         from coach.extensions import db
         from coach.instruments_registry import default_instrument
-        from coach.services import demo
+        from coach.services.demo import organisation as demo_organisation
 
         app = create_app()
         with app.app_context():
             upgrade()
-            sign_ins = demo.seed_demo(db.session, default_instrument(), password)
+            sign_ins = demo_organisation.seed_demo(db.session, default_instrument(), password)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:

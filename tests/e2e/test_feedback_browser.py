@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from coach.extensions import db
-from coach.services import org_import
+from coach.services.people import org_import
 
 from e2e.conftest import PHONE
 from e2e.mailbox import mailbox_for

@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
-from coach.services import archetype_runs, quality
+from coach.services.hr import archetype_refit, instrument_quality
 
 from e2e.conftest import PHONE
 from hr_builders import closed_round, person, submit
@@ -36,8 +36,8 @@ def organisation(app, make_user):  # type: ignore[no-untyped-def]
                 if team == "Ops" and i < 5:
                     closed_round(someone, [("manager", 3), ("peer", 4), ("peer", 3), ("peer", 4)])
         instrument = default_instrument()
-        archetype_runs.recluster(db.session, instrument)
-        quality.refresh_quality(db.session, instrument)
+        archetype_refit.recluster(db.session, instrument)
+        instrument_quality.refresh_quality(db.session, instrument)
         db.session.remove()
     return "hana@example.org"
 

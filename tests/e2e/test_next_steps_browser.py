@@ -10,8 +10,8 @@ from playwright.sync_api import Page
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, Invitation, OutboxMessage, User
-from coach.services import assessments, rating
-from coach.services import feedback_rounds as rounds
+from coach.services.assessments import self_assessment
+from coach.services.feedback import rater_path, rounds
 
 from e2e.conftest import PHONE
 
@@ -47,11 +47,11 @@ def test_home_shows_the_next_step_for_each_state(app, audit_page, make_user, sig
     with app.app_context():
         instrument = default_instrument()
         owner = _person(app, email)
-        draft = assessments.open_draft(db.session, owner, instrument)
+        draft = self_assessment.open_draft(db.session, owner, instrument)
         for index, questionnaire_page in enumerate(instrument.pages):
             answers = {i.id: 4 for i in instrument.items_on(questionnaire_page)}
-            assessments.save_page(db.session, draft, instrument, index, answers, index + 1)
-        assessments.submit_assessment(db.session, draft, instrument)
+            self_assessment.save_page(db.session, draft, instrument, index, answers, index + 1)
+        self_assessment.submit_assessment(db.session, draft, instrument)
     assert _next_step(page) == "ask_for_feedback"
 
     with app.app_context():
@@ -73,8 +73,8 @@ def test_home_shows_the_next_step_for_each_state(app, audit_page, make_user, sig
         found = db.session.scalar(db.select(FeedbackRound))
         for invitation in list(found.invitations):
             answers = {i.id: 4 for i in instrument.items}
-            rating.save_draft(db.session, invitation, instrument, answers, {}, 7)
-            rating.submit(db.session, invitation, instrument)
+            rater_path.save_draft(db.session, invitation, instrument, answers, {}, 7)
+            rater_path.submit(db.session, invitation, instrument)
         rounds.close_round(db.session, found, "subject")
     assert _next_step(page) == "read_report"
     page.get_by_role("link", name="Read the 360 report").click()
@@ -97,8 +97,8 @@ def test_closing_a_round_asks_first_and_names_the_groups_left_out(
         answering.append(next(i for i in found.invitations if i.relationship_ == "peer"))
         for invitation in answering:
             answers = {i.id: 4 for i in instrument.items}
-            rating.save_draft(db.session, invitation, instrument, answers, {}, 7)
-            rating.submit(db.session, invitation, instrument)
+            rater_path.save_draft(db.session, invitation, instrument, answers, {}, 7)
+            rater_path.submit(db.session, invitation, instrument)
         round_id = found.public_id
 
     page = audit_page
@@ -192,7 +192,7 @@ def test_an_answer_given_and_left_without_next_is_there_on_return(
         invitation = db.session.scalar(db.select(Invitation))
         instrument = default_instrument()
         everything = {i.id: 3 for i in instrument.items}
-        rating.save_draft(db.session, invitation, instrument, everything, {}, 7)
+        rater_path.save_draft(db.session, invitation, instrument, everything, {}, 7)
     rater.goto(rater.url.replace("/saved", "/review"))
     rater.get_by_role("button", name="Submit my feedback").wait_for()
     assert rater.evaluate("document.documentElement.scrollWidth") <= 375

@@ -25,15 +25,15 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import OrgUnit, OutboxMessage, Role, User
 from coach.models._common import utcnow
-from coach.services import campaigns, demo
-from coach.services import feedback_rounds as rounds
+from coach.services.demo import organisation as demo_organisation
+from coach.services.feedback import campaigns, rounds
 
 from conftest import PASSWORD
 from e2e.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
-DOMAIN = demo.DEMO_DOMAIN
+DOMAIN = demo_organisation.DEMO_DOMAIN
 # Links that download a file or leave the person's session, never pages to look at.
 NOT_PAGES = re.compile(
     r"\.(csv|json)$|/api/|/metrics|/healthz|/readyz|/static/|/r/|/rate/|/activate/|/reset-password/"
@@ -49,7 +49,7 @@ def busy_organisation(app, live_server) -> Iterator[dict[str, str]]:  # type: ig
     """The demo, a campaign of draft rounds, an open round, and one rater's link."""
     with app.app_context():
         instrument = default_instrument()
-        sign_ins = demo.seed_demo(db.session, instrument, PASSWORD)
+        sign_ins = demo_organisation.seed_demo(db.session, instrument, PASSWORD)
         hr = db.session.scalar(select(User).where(User.email == f"hr@{DOMAIN}"))
         operations = db.session.scalar(select(OrgUnit).where(OrgUnit.name == "Operations"))
         assert hr is not None and operations is not None

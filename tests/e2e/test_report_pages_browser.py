@@ -12,7 +12,7 @@ from report_builders import round_with_a_quiet_peer, self_assessed
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
-from coach.services import archetype_runs
+from coach.services.hr import archetype_refit
 
 from e2e.conftest import PHONE
 from hr_builders import person, submit
@@ -94,7 +94,7 @@ def test_archetype_cards_name_all_eighteen_scales_and_pass_axe(
     with app.app_context():
         for n in range(6):
             submit(person(f"colleague{n}@example.org", "Acme"), level=2 + n % 3, tilt=n % 3 - 1)
-        archetype_runs.recluster(db.session, default_instrument())
+        archetype_refit.recluster(db.session, default_instrument())
         db.session.remove()
     page = audit_page
     sign_in(page, hr)

@@ -17,7 +17,7 @@ from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-LOCAL_CHART_JS = Path(__file__).resolve().parents[2] / "coach/static/vendor/chart.umd.js"
+LOCAL_CHART_JS = Path(__file__).resolve().parents[2] / "static/vendor/chart.umd.js"
 CHARTS = ("pole-chart", "skill-chart")
 PHONE_WIDTH = 375
 
@@ -257,7 +257,7 @@ def stored_answers(app: Flask, email: str) -> dict[str, str]:
     """The person's submitted answers as the form writes them ("na" for not observed)."""
     from coach.extensions import db
     from coach.models import Assessment
-    from coach.services import accounts
+    from coach.services.accounts import accounts
 
     with app.app_context():
         owner = accounts.find_by_email(db.session, email)
@@ -448,7 +448,7 @@ def test_the_report_with_an_archetype_passes_axe_and_fits_a_phone(
 ) -> None:
     from coach.extensions import db
     from coach.instruments_registry import default_instrument
-    from coach.services import archetype_runs
+    from coach.services.hr import archetype_refit as archetype_runs
 
     email, public_id = submitted_assessment()
     with app.app_context():

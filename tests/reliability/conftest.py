@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import OutboxMessage, User
-from coach.services import feedback_rounds as rounds
+from coach.services.feedback import rounds
 from reliability.raters import RaterPlan
 from reliability.server import Gunicorn
 

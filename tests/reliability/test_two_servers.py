@@ -26,7 +26,7 @@ from coach import mail
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import MessageStatus, OutboxMessage, User
-from coach.services import feedback_rounds as rounds
+from coach.services.feedback import rounds
 from reliability.commands import ScratchDatabase, start_flask
 from reliability.conftest import BASE, ON_POSTGRES, tagged_url
 from reliability.raters import Browser, RaterPlan, csrf_token

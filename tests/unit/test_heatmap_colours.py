@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-CSS = Path(__file__).resolve().parents[2] / "coach" / "static" / "css" / "hr.css"
+CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "hr.css"
 INK = "#1f2933"
 # Machado, Oliveira and Fernandes (2009), severity 1.0, applied to linear RGB.
 SIMULATIONS = {

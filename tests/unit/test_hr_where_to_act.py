@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from coach.services.hr_actions import where_to_act
-from coach.services.hr_charts import band_histograms
+from coach.services.hr.charts import band_histograms
+from coach.services.hr.where_to_act import where_to_act
 
 SCALES = [{"id": "vision", "name": "Vision"}, {"id": "planning", "name": "Planning"}]
 

@@ -33,8 +33,12 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
 from coach.models import Milestone, OutboxMessage, TokenPurpose, User
 from coach.models._common import new_public_id
-from coach.services import account_links, campaigns, directory, passwords, plan_goals, plans
-from coach.services.feedback_rounds import default_deadline
+from coach.services.accounts import account_links, passwords
+from coach.services.feedback import campaigns
+from coach.services.feedback.rounds import default_deadline
+from coach.services.people import directory
+from coach.services.plans import development_plans as plans
+from coach.services.plans import goals as plan_goals
 
 from conftest import PASSWORD, csrf_from
 from feedback_helpers import invitation_of, open_round_with, raters

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from coach.extensions import db
 from coach.models import AccountToken, OutboxMessage, User
 from coach.models._common import utcnow
-from coach.services import org_import
+from coach.services.people import org_import
 
 from conftest import Auth, csrf_from
 

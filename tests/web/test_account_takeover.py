@@ -15,7 +15,7 @@ from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
 from coach.instruments_registry import instruments
 from coach.models import AccountToken, AuditEvent, DevelopmentPlan, OutboxMessage, User
-from coach.services import plans
+from coach.services.plans import development_plans as plans
 
 from conftest import Auth, csrf_from
 from plan_helpers import set_manager, submit_assessment

@@ -53,7 +53,8 @@ from werkzeug.test import TestResponse
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import TokenPurpose, User
-from coach.services import account_links, assessments
+from coach.services.accounts import account_links
+from coach.services.assessments import self_assessment
 
 from conftest import csrf_from
 
@@ -393,7 +394,7 @@ def test_forms_of_a_manager(app: Flask, world: World) -> None:  # noqa: F811
     plan, goal, rnd = v["plan"], v["goal"], v["round"]
     with app.app_context():  # a second, unfinished self-assessment to answer
         owner = db.session.scalar(db.select(User).where(User.email == EMAILS["owner"]))
-        draft = assessments.start_assessment(db.session, owner, default_instrument()).public_id
+        draft = self_assessment.start_assessment(db.session, owner, default_instrument()).public_id
         db.session.remove()
     checkin = {
         f"c-{goal}-value": "3",

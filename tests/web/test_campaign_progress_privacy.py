@@ -9,7 +9,9 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, OutboxMessage, User
-from coach.services import feedback_rounds, org_import, rating
+from coach.services.feedback import rater_path
+from coach.services.feedback import rounds as feedback_rounds
+from coach.services.people import org_import
 
 from conftest import csrf_from
 from hr_builders import answers_for
@@ -71,9 +73,9 @@ def _answer_one(subject_email: str) -> None:
             OutboxMessage.kind == "invitation", OutboxMessage.to_address.in_(addresses)
         )
     )
-    invitation = rating.invitation_for_token(db.session, link.rsplit("/", 1)[1])
-    rating.save_draft(db.session, invitation, instrument, answers_for(3), {}, 7)
-    rating.submit(db.session, invitation, instrument)
+    invitation = rater_path.invitation_for_token(db.session, link.rsplit("/", 1)[1])
+    rater_path.save_draft(db.session, invitation, instrument, answers_for(3), {}, 7)
+    rater_path.submit(db.session, invitation, instrument)
 
 
 def test_a_one_manager_campaign_shows_no_counts_before_or_after_a_rater_answers(

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import FeedbackRound, Invitation, OutboxMessage, RoundState, User
-from coach.services import org_import
+from coach.services.people import org_import
 
 from conftest import csrf_from
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import coach
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
-STATIC = Path(coach.__file__).parent / "static"
+STATIC = Path(coach.__file__).resolve().parents[1] / "static"
 
 
 def test_a_page_travels_gzipped_and_unpacks_to_the_same_html(client, auth, make_user):

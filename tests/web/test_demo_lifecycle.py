@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from coach.extensions import db
 from coach.models import Assessment, FeedbackRound, OrgUnit, User
-from coach.services import accounts, directory
-from coach.services.demo_lifecycle import seeding_allowed
+from coach.services.accounts import accounts
+from coach.services.demo.lifecycle import seeding_allowed
+from coach.services.people import directory
 
 PROJECT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo-pass-7f3k"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import OutboxMessage, User
-from coach.services import directory
+from coach.services.people import directory
 
 from conftest import Auth, csrf_from
 

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Invitation, OutboxMessage, RaterDraft, User
-from coach.services import personal_data, rating
+from coach.services.feedback import rater_path
+from coach.services.people import personal_data
 
 from conftest import csrf_from
 from feedback_helpers import open_round_with, raters
@@ -38,7 +39,9 @@ def test_erasure_removes_mail_about_the_person_and_answers_they_never_sent(app, 
         open_round_with(OLGA, [*others, ("Eve E", "eve@example.org", "peer")])
         instrument = default_instrument()
         invitation = db.session.scalar(select(Invitation).where(Invitation.email == SAM))
-        rating.save_draft(db.session, invitation, instrument, {instrument.items[0].id: 2}, {}, 1)
+        rater_path.save_draft(
+            db.session, invitation, instrument, {instrument.items[0].id: 2}, {}, 1
+        )
     auth.sign_in(SAM)
     _ask_for_erasure(auth)
 

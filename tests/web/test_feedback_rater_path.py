@@ -181,7 +181,7 @@ def test_a_link_stops_working_once_the_round_closes(app, make_user):
     welcome = _arrive(client, links["peer0@example.org"])
     with app.app_context():
         from coach.models import FeedbackRound
-        from coach.services import feedback_rounds as rounds
+        from coach.services.feedback import rounds
 
         found = db.session.scalar(select(FeedbackRound).where(FeedbackRound.public_id == round_id))
         rounds.close_round(db.session, found, "subject")

@@ -11,8 +11,8 @@ from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, Invitation, OutboxMessage, RoundState, User
 from coach.models._common import utcnow
 from coach.scoring import score_scales
-from coach.services import feedback_rounds as rounds
-from coach.services import org_import, rating
+from coach.services.feedback import rater_path, rounds
+from coach.services.people import org_import
 
 from conftest import Auth, csrf_from
 from feedback_helpers import BASE, invitation_of, open_round_with, raters
@@ -34,8 +34,8 @@ def _submit_all(found_id: str, values: dict[str, int]) -> None:
     for invitation in list(found.invitations):
         value = values[invitation.relationship_]
         answers = {i.id: value for i in instrument.items}
-        rating.save_draft(db.session, invitation, instrument, answers, {}, 7)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(db.session, invitation, instrument, answers, {}, 7)
+        rater_path.submit(db.session, invitation, instrument)
 
 
 def _close(found_id: str) -> None:
@@ -44,7 +44,7 @@ def _close(found_id: str) -> None:
 
 
 def _signed_in_subject(app, auth):  # type: ignore[no-untyped-def]
-    from coach.services.passwords import hash_password
+    from coach.services.accounts.passwords import hash_password
 
     from conftest import PASSWORD
 
@@ -103,8 +103,10 @@ def test_the_subject_sees_counts_per_group_but_not_who_answered(app, auth, make_
         round_id, _ = open_round_with("sam@acme.test", raters({"peer": 3}))
         invitation = invitation_of("peer1@example.org")
         instrument = default_instrument()
-        rating.save_draft(db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(
+            db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1
+        )
+        rater_path.submit(db.session, invitation, instrument)
     page = auth.client.get(f"/feedback/{round_id}").text
     assert "<strong>1</strong> of 3" in page
     api = auth.client.get(f"/api/v1/rounds/{round_id}").get_json()
@@ -119,8 +121,10 @@ def test_reminders_go_only_to_raters_who_have_not_answered(app, auth):
         round_id, _ = open_round_with("sam@acme.test", raters({"peer": 3}))
         invitation = invitation_of("peer0@example.org")
         instrument = default_instrument()
-        rating.save_draft(db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(
+            db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1
+        )
+        rater_path.submit(db.session, invitation, instrument)
     response = auth.post(f"/feedback/{round_id}/remind", page=f"/feedback/{round_id}")
     assert response.status_code == 302
     with app.app_context():

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import DevelopmentPlan, Goal, Invitation, User
-from coach.services import assessments, email_change
-from coach.services import feedback_rounds as rounds
+from coach.services.accounts import email_change
+from coach.services.assessments import self_assessment
+from coach.services.feedback import rounds
 
 from feedback_helpers import open_round_with, raters
 from plan_helpers import closed_round, submit_assessment, user
@@ -63,9 +64,9 @@ def test_an_assessment_in_progress_says_how_many_are_answered(app, make_user, au
     _signed_in(make_user, auth)
     with app.app_context():
         instrument = default_instrument()
-        draft = assessments.start_assessment(db.session, user(ME), instrument)
+        draft = self_assessment.start_assessment(db.session, user(ME), instrument)
         first = {i.id: 3 for i in instrument.items_on(instrument.pages[0])}
-        assessments.save_page(db.session, draft, instrument, 0, first, 1)
+        self_assessment.save_page(db.session, draft, instrument, 0, first, 1)
     assert _step(auth.client) == "continue_assessment"
     assert f"Continue ({len(first)} of 72 answered)" in auth.client.get("/").text
 

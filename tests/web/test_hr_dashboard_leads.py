@@ -8,7 +8,8 @@ import pytest
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
-from coach.services import archetype_runs, directory, quality
+from coach.services.hr import archetype_refit, instrument_quality
+from coach.services.people import directory
 
 from hr_builders import closed_round, person, submit
 
@@ -83,8 +84,8 @@ def test_index_bands_are_drawn_with_their_true_widths_not_as_equal_bars(client, 
 
 def test_computed_pages_say_as_of_when_their_figures_were_computed(app, client, acme):
     with app.app_context():
-        archetype_runs.recluster(db.session, default_instrument())
-        quality.refresh_quality(db.session, default_instrument())
+        archetype_refit.recluster(db.session, default_instrument())
+        instrument_quality.refresh_quality(db.session, default_instrument())
         db.session.remove()
     assert re.search(r"Figures as of \d+ \w+ \d{4}, \d\d:\d\d UTC", client.get("/hr/quality").text)
     assert re.search(r"as of \d+ \w+ \d{4}, \d\d:\d\d UTC", client.get("/hr/archetypes").text)

@@ -13,7 +13,9 @@ from sqlalchemy import event, func, select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import AuditEvent, OrgUnit, User
-from coach.services import archetype_runs, demo, directory, quality
+from coach.services.demo import organisation as demo_organisation
+from coach.services.hr import archetype_refit, instrument_quality
+from coach.services.people import directory
 
 from hr_builders import person, submit, synthetic_org
 
@@ -104,7 +106,7 @@ def test_the_api_gives_each_figure_with_its_n_and_leaves_suppressed_ones_out(app
     assert hr.client.get("/api/v1/hr/summary?unit=nope").status_code == 404
     assert hr.client.get("/api/v1/hr/psychometrics").status_code == 404  # not computed yet
     with app.app_context():
-        quality.refresh_quality(db.session, default_instrument())
+        instrument_quality.refresh_quality(db.session, default_instrument())
     figures = hr.client.get("/api/v1/hr/psychometrics?instrument=leader-manager").get_json()
     assert figures["instrument"] == "leader-manager" and figures["computed_at"]
     assert hr.client.get("/api/v1/hr/psychometrics?instrument=nope").status_code == 404
@@ -113,9 +115,9 @@ def test_the_api_gives_each_figure_with_its_n_and_leaves_suppressed_ones_out(app
 def test_the_pages_with_the_demo_organisation(app, client, auth):
     with app.app_context():
         instrument = default_instrument()
-        demo.seed_demo(db.session, instrument, "correct horse battery")
-        archetype_runs.recluster(db.session, instrument)
-        quality.refresh_quality(db.session, instrument)
+        demo_organisation.seed_demo(db.session, instrument, "correct horse battery")
+        archetype_refit.recluster(db.session, instrument)
+        instrument_quality.refresh_quality(db.session, instrument)
         db.session.remove()
     auth.sign_in("hr@demo.coach.example")
     dashboard = client.get("/hr/dashboard").text

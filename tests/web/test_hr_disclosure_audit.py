@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from coach.extensions import db, limiter
 from coach.instruments_registry import default_instrument
-from coach.services import directory
+from coach.services.people import directory
 
 from conftest import Auth
 from disclosure_audit import disclosed_groups
@@ -117,7 +117,9 @@ def _build(app: Any, drawn: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch) ->
             world.people[n] = unit
             for k, cycle in enumerate(cycles[n]):
                 moment = CYCLES[cycle]
-                monkeypatch.setattr("coach.services.assessments.utcnow", lambda m=moment: m)
+                monkeypatch.setattr(
+                    "coach.services.assessments.self_assessment.utcnow", lambda m=moment: m
+                )
                 blank = blank_scale if blanks[n] and k == 0 else None
                 submit(user, level=1 + (n * 7 + k) % 5, blank=blank)
                 world.records[(n, cycle)] = blank

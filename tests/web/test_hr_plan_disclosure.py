@@ -17,8 +17,10 @@ from datetime import date, timedelta
 from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
-from coach.services import directory, plan_goals, plans
-from coach.services.plan_goals import GoalDraft
+from coach.services.people import directory
+from coach.services.plans import development_plans as plans
+from coach.services.plans import goals as plan_goals
+from coach.services.plans.goals import GoalDraft
 
 from disclosure_audit import disclosed_groups
 from hr_builders import person

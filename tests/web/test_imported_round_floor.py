@@ -13,7 +13,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound
-from coach.services import accounts
+from coach.services.accounts import accounts
 
 from conftest import csrf_from
 

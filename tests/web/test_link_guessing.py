@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import FeedbackRound, TokenPurpose, User
-from coach.services import account_links
-from coach.services import feedback_rounds as rounds
+from coach.services.accounts import account_links
+from coach.services.feedback import rounds
 from coach.web.link_guessing import LINK_GUESSES, PAUSED
 
 from conftest import csrf_from

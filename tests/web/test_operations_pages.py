@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from coach import create_app, logging_setup
 from coach.extensions import db, limiter
 from coach.instruments_registry import default_instrument
-from coach.services import directory
+from coach.services.people import directory
 
 from conftest import csrf_from
 from feedback_helpers import open_round_with, raters

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coach.extensions import db
 from coach.models import AuditEvent
-from coach.services import account_links, accounts
+from coach.services.accounts import account_links, accounts
 
 ADMIN, MAYA = "ada@example.org", "maya@example.org"
 

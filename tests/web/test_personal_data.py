@@ -15,8 +15,7 @@ from coach.models import (
     OutboxMessage,
     User,
 )
-from coach.services import feedback_rounds as rounds
-from coach.services import rating
+from coach.services.feedback import rater_path, rounds
 
 from conftest import csrf_from
 from feedback_helpers import open_round_with, raters
@@ -27,10 +26,10 @@ def _closed_round_for(subject: str) -> str:
     instrument = default_instrument()
     found = db.session.scalar(select(FeedbackRound).where(FeedbackRound.public_id == round_id))
     for invitation in list(found.invitations):
-        rating.save_draft(
+        rater_path.save_draft(
             db.session, invitation, instrument, {i.id: 4 for i in instrument.items}, {}, 7
         )
-        rating.submit(db.session, invitation, instrument)
+        rater_path.submit(db.session, invitation, instrument)
     rounds.close_round(db.session, found, "subject")
     return round_id
 
@@ -77,8 +76,10 @@ def test_erase_person_removes_their_rows_and_raters_addresses_but_keeps_anonymou
         )
         instrument = default_instrument()
         invitation = db.session.scalar(select(Invitation).where(Invitation.email == subject))
-        rating.save_draft(db.session, invitation, instrument, {instrument.items[0].id: 3}, {}, 1)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(
+            db.session, invitation, instrument, {instrument.items[0].id: 3}, {}, 1
+        )
+        rater_path.submit(db.session, invitation, instrument)
     result = app.test_cli_runner().invoke(args=["erase-person", subject, "--yes"])
     assert result.exit_code == 0, result.output
     with app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from coach.extensions import db
-from coach.services import feedback_rounds as rounds
+from coach.services.feedback import rounds
 
 from hr_builders import closed_round, person, submit
 

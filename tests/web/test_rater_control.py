@@ -12,7 +12,7 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackResponse, Invitation
 from coach.models.feedback import FeedbackRound
-from coach.services import rating
+from coach.services.feedback import rater_path
 
 from conftest import Auth
 from rater_control_helpers import PEERS, add, org, signed_in, start
@@ -36,8 +36,8 @@ def _answer(app: Flask, email: str) -> None:
         instrument = default_instrument()
         invitation = db.session.scalar(select(Invitation).where(Invitation.email == email))
         answers = {item.id: 4 for item in instrument.items}
-        rating.save_draft(db.session, invitation, instrument, answers, {}, 7)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(db.session, invitation, instrument, answers, {}, 7)
+        rater_path.submit(db.session, invitation, instrument)
 
 
 def _fixed_ids(app: Flask) -> str:

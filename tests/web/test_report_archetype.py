@@ -11,7 +11,8 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Assessment
-from coach.services import accounts, archetype_runs
+from coach.services.accounts import accounts
+from coach.services.hr import archetype_refit
 
 from conftest import Auth
 from hr_builders import person, submit
@@ -35,7 +36,7 @@ def _fit_a_model(app: Flask) -> None:
     with app.app_context():
         for i in range(4):
             submit(person(f"colleague{i}@example.org", "Acme"), level=3 + i % 2, tilt=i % 3 - 1)
-        archetype_runs.recluster(db.session, default_instrument())
+        archetype_refit.recluster(db.session, default_instrument())
         db.session.remove()
 
 

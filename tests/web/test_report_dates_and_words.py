@@ -7,8 +7,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import OutboxMessage, User
-from coach.services import feedback_rounds as rounds
-from coach.services import rating
+from coach.services.feedback import rater_path, rounds
 
 from hr_builders import BASE, answers_for, submit
 
@@ -41,10 +40,10 @@ def test_the_360_report_names_the_self_assessment_it_compares_with_and_explains_
         rounds.open_round(db.session, found, BASE, 3)
         for invitation in found.invitations:
             token = _token(invitation.email)
-            answered = rating.invitation_for_token(db.session, token)
+            answered = rater_path.invitation_for_token(db.session, token)
             pages = len(instrument.pages)
-            rating.save_draft(db.session, answered, instrument, answers_for(3), {}, pages)
-            rating.submit(db.session, answered, instrument)
+            rater_path.save_draft(db.session, answered, instrument, answers_for(3), {}, pages)
+            rater_path.submit(db.session, answered, instrument)
         rounds.close_round(db.session, found, "subject", sam)
         report_id = found.public_id
         day = assessment.submitted_at.strftime("%-d %B %Y")

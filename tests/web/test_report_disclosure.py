@@ -20,8 +20,7 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, User
 from coach.scoring.anonymity import RaterGroup
-from coach.services import feedback_rounds as rounds
-from coach.services import rating
+from coach.services.feedback import rater_path, rounds
 
 from feedback_helpers import BASE, raters
 
@@ -40,8 +39,8 @@ def _closed_round(
     rounds.nominate(db.session, found, nominees or raters({"peer": len(answers)}), BASE)
     rounds.open_round(db.session, found, BASE, 3)
     for invitation in list(found.invitations):
-        rating.save_draft(db.session, invitation, instrument, answers[invitation.email], {}, 7)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(db.session, invitation, instrument, answers[invitation.email], {}, 7)
+        rater_path.submit(db.session, invitation, instrument)
     rounds.close_round(db.session, found, "subject")
     return found.public_id
 

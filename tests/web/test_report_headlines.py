@@ -19,7 +19,8 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Assessment, FeedbackRound, Role, User
-from coach.services import accounts, archetype_runs
+from coach.services.accounts import accounts
+from coach.services.hr import archetype_refit
 
 from conftest import Auth
 from hr_builders import closed_round, person, submit
@@ -90,7 +91,7 @@ def test_a_developing_manager_above_the_organisation_reads_one_verdict_not_two(
     with app.app_context():
         for n in range(30):
             submit(person(f"colleague{n}@example.org", "Acme"), level=2, tilt=0)
-        archetype_runs.recluster(db.session, default_instrument())
+        archetype_refit.recluster(db.session, default_instrument())
         db.session.remove()
     auth.sign_in(email)
     page = _page(auth, f"/assessments/{public_id}/report")
@@ -168,7 +169,7 @@ def test_hr_sees_no_archetype_radar_with_eighteen_spokes(
     with app.app_context():
         for n in range(5):
             submit(person(f"colleague{n}@example.org", "Acme"), level=2 + n % 3)
-        archetype_runs.recluster(db.session, default_instrument())
+        archetype_refit.recluster(db.session, default_instrument())
         db.session.remove()
     auth.sign_in(make_user("hr@example.org", Role.HR.value, "Hana Reyes"))
     page = _page(auth, "/hr/archetypes")

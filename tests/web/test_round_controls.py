@@ -11,8 +11,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound, RoundState
-from coach.services import feedback_rounds as rounds
-from coach.services import rating
+from coach.services.feedback import rater_path, rounds
 
 from conftest import Auth
 from feedback_helpers import open_round_with, raters
@@ -30,8 +29,8 @@ def _answer(round_id: str, spec: dict[str, int], value: int | None = 4) -> None:
         left[invitation.relationship_] -= 1
         answers: dict[str, int | None] = {i.id: value for i in instrument.items}
         answers[instrument.items[0].id] = 4  # a submission needs at least one answer
-        rating.save_draft(db.session, invitation, instrument, answers, {}, 7)
-        rating.submit(db.session, invitation, instrument)
+        rater_path.save_draft(db.session, invitation, instrument, answers, {}, 7)
+        rater_path.submit(db.session, invitation, instrument)
 
 
 def _state(app, round_id: str) -> str:  # type: ignore[no-untyped-def]

@@ -23,8 +23,8 @@ from coach.extensions import db, limiter
 from coach.models import AuditEvent, OutboxMessage, User
 from coach.models._common import as_utc, utcnow
 from coach.models.audit import RateLimitCounter, SignInThrottle
-from coach.services import passwords
-from coach.services import sign_in_throttle as throttle
+from coach.services.accounts import passwords
+from coach.services.accounts import sign_in_throttle as throttle
 
 from conftest import PASSWORD, Auth, csrf_from
 

@@ -15,7 +15,7 @@ down_revision = '0007_milestone_public_id'
 branch_labels = None
 depends_on = None
 
-# The same sums coach.services.variance_pool computes, from the rounds already closed.
+# The same sums coach.services.feedback.variance_pool computes, from the rounds already closed.
 # Per round, group and scale: sum(x^2) - sum(x)^2 / n with n - 1 degrees of freedom
 # (groups of one add nothing); then added up per instrument and group.
 _PER_GROUP = """

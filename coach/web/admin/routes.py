@@ -14,8 +14,9 @@ from flask_login import current_user
 from coach.extensions import db
 from coach.mail import smtp_configured
 from coach.models import Role
-from coach.services import audit, audit_entries
-from coach.services import outbox as outbox_service
+from coach.services.records import audit
+from coach.services.records import audit_log as audit_entries
+from coach.services.records import outbox as outbox_service
 from coach.web.access import roles_required
 from coach.web.base_url import base_url_mismatch
 

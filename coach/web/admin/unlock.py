@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from coach.extensions import db
 from coach.models import Role
-from coach.services import accounts
+from coach.services.accounts import accounts
 from coach.web.access import roles_required
 from coach.web.admin.routes import bp
 

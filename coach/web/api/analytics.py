@@ -15,7 +15,10 @@ from coach.hr_cache import protection_cache
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
 from coach.models import Role
-from coach.services import directory, hr_archetypes, hr_dashboard, quality
+from coach.services.archetypes import cards as archetype_cards
+from coach.services.hr import dashboard as hr_dashboard
+from coach.services.hr import instrument_quality
+from coach.services.people import directory
 from coach.web.api.routes import api_login_required, bp
 
 
@@ -50,7 +53,7 @@ def hr_summary() -> dict[str, Any]:
 def hr_archetypes_model() -> dict[str, Any]:
     """The current archetype model: quality figures, centroids, sizes (where shown)."""
     _require_hr()
-    cards = hr_archetypes.archetype_cards(db.session, _instrument())
+    cards = archetype_cards.archetype_cards(db.session, _instrument())
     if cards.get("quality"):
         cards["quality"] = {
             **cards["quality"],
@@ -65,7 +68,7 @@ def hr_psychometrics() -> dict[str, Any]:
     """Instrument quality per scale and respondent group, as last computed (404 before)."""
     _require_hr()
     instrument = _instrument()
-    cached = quality.cached_quality(db.session, instrument.id)
+    cached = instrument_quality.cached_quality(db.session, instrument.id)
     if cached is None:
         abort(404, "Not computed yet: run `flask --app coach quality`.")
     figures, computed_at = cached

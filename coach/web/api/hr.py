@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from coach.extensions import db
 from coach.models import Role
-from coach.services import directory
+from coach.services.people import directory
 from coach.web.api.routes import api_login_required, bp
 
 PAGE_SIZE = 500

@@ -12,10 +12,10 @@ from flask_login import current_user
 from coach.coaching import Action
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
-from coach.services import plans
-from coach.services.feedback_rounds import latest_submitted_assessment
-from coach.services.plan_report import GoalView, plan_view
-from coach.services.trends import ScaleTrend, change_json, trends_of
+from coach.services.feedback.rounds import latest_submitted_assessment
+from coach.services.plans import development_plans as plans
+from coach.services.plans.report import GoalView, plan_view
+from coach.services.plans.trends import ScaleTrend, change_json, trends_of
 from coach.web.api.routes import api_login_required, bp
 
 

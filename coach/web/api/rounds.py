@@ -10,8 +10,8 @@ from flask_login import current_user
 from coach.extensions import db
 from coach.instruments_registry import instruments
 from coach.models import RoundState
-from coach.services import feedback_rounds as rounds
-from coach.services.feedback_report import round_report, round_report_json
+from coach.services.feedback import rounds
+from coach.services.feedback.report import round_report, round_report_json
 from coach.web.api.routes import api_login_required, bp
 
 

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response
 
 from coach.extensions import db
 from coach.instruments_registry import instruments
-from coach.services import assessments
-from coach.services.reports import assessment_scores
+from coach.services.assessments import self_assessment
+from coach.services.assessments.self_report import assessment_scores
 from coach.web.api.openapi import openapi_document
 from coach.web.api.serialise import assessment_summary, instrument_detail, instrument_summary
 
@@ -68,7 +68,7 @@ def get_instrument(instrument_id: str) -> dict[str, Any]:
 @api_login_required
 def my_assessments() -> dict[str, Any]:
     """The signed-in person's assessments."""
-    mine = assessments.assessments_of(db.session, current_user)
+    mine = self_assessment.assessments_of(db.session, current_user)
     return {"assessments": [assessment_summary(a) for a in mine]}
 
 
@@ -76,7 +76,7 @@ def my_assessments() -> dict[str, Any]:
 @api_login_required
 def get_assessment(public_id: str) -> dict[str, Any]:
     """Status and scale scores of one's own assessment; 404 for anyone else, HR included."""
-    assessment = assessments.owned_assessment(db.session, current_user, public_id)
+    assessment = self_assessment.owned_assessment(db.session, current_user, public_id)
     if assessment is None:
         abort(404)
     body = assessment_summary(assessment)

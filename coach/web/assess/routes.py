@@ -10,8 +10,8 @@ from coach.extensions import db
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
 from coach.models import Assessment
-from coach.services import assessments as service
-from coach.services.reports import self_report
+from coach.services.assessments import self_assessment as service
+from coach.services.assessments.self_report import self_report
 from coach.web.questionnaire_forms import page_form_class, stored_to_form
 
 bp = Blueprint("assess", __name__)

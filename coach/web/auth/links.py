@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from coach.extensions import db, limiter
 from coach.models import TokenPurpose
 from coach.security import start_session
-from coach.services import account_links
-from coach.services.accounts import AccountError
+from coach.services.accounts import account_links
+from coach.services.accounts.accounts import AccountError
 from coach.web.auth.forms import ForgotPasswordForm, SetPasswordForm
 from coach.web.auth.routes import bp
 from coach.web.link_guessing import secret_link_limit

@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 from coach.extensions import db, limiter
 from coach.instruments_registry import instruments
 from coach.security import start_session
-from coach.services import accounts, personal_data
+from coach.services.accounts import accounts
+from coach.services.people import personal_data
 from coach.web.auth.forms import ChangePasswordForm, SignInForm
 from coach.web.auth.next_page import safe_next
 

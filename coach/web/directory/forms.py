@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from coach.models import Role
-from coach.services.names import email_shell_problem, name_problem
+from coach.services.accounts.names import email_shell_problem, name_problem
 from coach.web.validators import EmailAddress, UnitPath
 
 ROLE_CHOICES = [

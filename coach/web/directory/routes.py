@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 
 from coach.extensions import db
 from coach.models import Role, User
-from coach.services import directory, email_change, org_import, people
-from coach.services.accounts import AccountError, NewAccount, find_by_email
+from coach.services.accounts import email_change
+from coach.services.accounts.accounts import AccountError, NewAccount, find_by_email
+from coach.services.people import directory, org_import, person_edits
 from coach.web.access import roles_required
 from coach.web.directory.forms import ConfirmEmailForm, ImportForm, PersonForm
 from coach.web.link_guessing import secret_link_limit
@@ -21,7 +22,7 @@ HR_OR_ADMIN = (Role.HR, Role.ADMIN)
 def _manageable(public_id: str) -> User:
     """The person, when the signed-in user may change them: HR never reaches an administrator."""
     person = directory.person_by_public_id(db.session, public_id) or abort(404)
-    if not people.may_manage(current_user, person):
+    if not person_edits.may_manage(current_user, person):
         abort(403)
     return person
 
@@ -66,7 +67,7 @@ def new_person() -> str | Response:
         try:
             manager = _manager(form)
             unit = directory.ensure_unit(db.session, form.unit.data) if form.unit.data else None
-            person = people.add_person(
+            person = person_edits.add_person(
                 db.session,
                 NewAccount(
                     form.email.data or "",
@@ -105,7 +106,7 @@ def person(public_id: str) -> str | Response:
     form = PersonForm(data=_stored(person))
     _limit_roles(form)
     if form.validate_on_submit():
-        change = people.PersonChange(
+        change = person_edits.PersonChange(
             form.name.data or "",
             form.email.data or "",
             Role(form.role.data),
@@ -113,7 +114,9 @@ def person(public_id: str) -> str | Response:
             form.manager_email.data or "",
         )
         try:
-            people.update_person(db.session, person, change, current_user, base_url=_base_url())
+            person_edits.update_person(
+                db.session, person, change, current_user, base_url=_base_url()
+            )
         except AccountError as exc:
             db.session.rollback()
             field = form[getattr(exc, "field", "role")]
@@ -152,7 +155,7 @@ def set_active(public_id: str) -> Response:
         flash("You cannot deactivate yourself.", "error")
     else:
         active = request.form.get("active") == "1"
-        people.set_active(db.session, person, active, current_user)
+        person_edits.set_active(db.session, person, active, current_user)
         flash(f"{person.name} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for(".person", public_id=public_id))
 
@@ -163,7 +166,7 @@ def resend_activation(public_id: str) -> Response:
     """Send a fresh activation link; an older unused one stops working."""
     person = _manageable(public_id)
     try:
-        people.send_password_link(db.session, person, current_user, _base_url())
+        person_edits.send_password_link(db.session, person, current_user, _base_url())
     except AccountError as exc:
         db.session.rollback()
         flash(str(exc), "error")

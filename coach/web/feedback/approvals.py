@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from coach.extensions import db
-from coach.services import rater_approvals
+from coach.services.feedback import rater_approvals
 from coach.web.feedback.forms import RELATIONSHIP_LABELS
 from coach.web.feedback.routes import bp
 

@@ -10,9 +10,9 @@ from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
 from coach.models import FeedbackRound, RoundState
 from coach.scoring.anonymity import nomination_warnings
-from coach.services import feedback_rounds as rounds
-from coach.services import round_controls as controls
-from coach.services.feedback_report import round_report
+from coach.services.feedback import round_controls as controls
+from coach.services.feedback import rounds
+from coach.services.feedback.report import round_report
 from coach.web.feedback.forms import RELATIONSHIP_LABELS, DeadlineForm, RaterForm
 
 bp = Blueprint("feedback", __name__)

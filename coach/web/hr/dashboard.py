@@ -17,8 +17,13 @@ from coach.hr_cache import protection_cache
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
 from coach.models._common import utcnow
-from coach.services import directory, exports, hr_actions, hr_archetypes, hr_dashboard, quality
-from coach.services.hr_charts import archetype_charts, band_histograms, dashboard_charts
+from coach.services.archetypes import cards as archetype_cards
+from coach.services.hr import dashboard as hr_dashboard
+from coach.services.hr import exports
+from coach.services.hr import instrument_quality as quality
+from coach.services.hr import where_to_act as hr_actions
+from coach.services.hr.charts import archetype_charts, band_histograms, dashboard_charts
+from coach.services.people import directory
 from coach.web.access import roles_required
 from coach.web.hr.routes import HR_OR_ADMIN, bp
 
@@ -107,7 +112,7 @@ def dashboard_export() -> Response:
 @roles_required(*HR_OR_ADMIN)
 def archetypes() -> str:
     """The current archetype model: cards, quality figures, and what archetypes are not."""
-    cards = hr_archetypes.archetype_cards(db.session, chosen_instrument())
+    cards = archetype_cards.archetype_cards(db.session, chosen_instrument())
     charts = archetype_charts(cards) if cards["available"] else None
     return render_template("hr/archetypes.html", cards=cards, charts=charts, query=view_query())
 
@@ -116,7 +121,7 @@ def archetypes() -> str:
 @roles_required(*HR_OR_ADMIN)
 def archetypes_export() -> Response:
     """The archetype cards as CSV."""
-    cards = hr_archetypes.archetype_cards(db.session, chosen_instrument())
+    cards = archetype_cards.archetype_cards(db.session, chosen_instrument())
     return _csv("hr-archetypes", "hr-archetypes", exports.archetype_rows(cards))
 
 

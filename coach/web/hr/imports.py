@@ -11,7 +11,7 @@ from wtforms import SelectChoice, SelectField
 from coach.extensions import db
 from coach.instruments_registry import instruments
 from coach.models import Role
-from coach.services import response_import
+from coach.services.feedback import response_import
 from coach.web.access import roles_required
 from coach.web.hr.routes import bp
 

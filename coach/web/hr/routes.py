@@ -19,8 +19,9 @@ from wtforms import SelectChoice
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import Role
-from coach.services import campaigns, directory
-from coach.services.feedback_rounds import RoundError, default_deadline
+from coach.services.feedback import campaigns
+from coach.services.feedback.rounds import RoundError, default_deadline
+from coach.services.people import directory
 from coach.web.access import roles_required
 from coach.web.hr.forms import CampaignForm
 

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
-from coach.services import assessments
-from coach.services.home_state import home_state
+from coach.services.assessments import self_assessment
+from coach.services.home.next_step import home_state
 from coach.web.base_url import warn_once_per_worker
 
 bp = Blueprint("main", __name__)
@@ -26,7 +26,7 @@ def home() -> str | Response:
     has_plans = "plans.index" in current_app.view_functions
     return render_template(
         "main/home.html",
-        assessments=assessments.assessments_of(db.session, current_user),
+        assessments=self_assessment.assessments_of(db.session, current_user),
         instruments=instruments(),
         instrument=default_instrument(),
         state=home_state(db.session, current_user, date.today(), with_plans=has_plans),

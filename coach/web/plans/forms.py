@@ -1,7 +1,7 @@
 """Forms of the development plan: a goal with its indicator and milestones, and a check-in.
 
 The forms only turn text into numbers and dates with plain messages; what a goal may hold
-is decided by ``coach.services.plan_goals.goal_problems``. CSRF is checked for every POST
+is decided by ``coach.services.plans.goals.goal_problems``. CSRF is checked for every POST
 by the app-wide CSRFProtect, so these forms carry the token as a plain hidden field.
 """
 
@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from coach.services.plan_goals import MAX_MILESTONES, GoalDraft
+from coach.services.plans.goals import MAX_MILESTONES, GoalDraft
 
 DIRECTION_CHOICES = [
     SelectChoice("increase", "Up (more is better)"),

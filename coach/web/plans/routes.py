@@ -22,10 +22,11 @@ from coach.extensions import db
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
 from coach.models import DevelopmentPlan, Goal
-from coach.services import plan_goals, plans
-from coach.services.feedback_rounds import latest_submitted_assessment
-from coach.services.plan_report import plan_view
-from coach.services.trends import trends_of
+from coach.services.feedback.rounds import latest_submitted_assessment
+from coach.services.plans import development_plans as plans
+from coach.services.plans import goals as plan_goals
+from coach.services.plans.report import plan_view
+from coach.services.plans.trends import trends_of
 from coach.web.plans.forms import CheckInForm, GoalForm, parse_number
 
 bp = Blueprint("plans", __name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 
 from coach.extensions import db
-from coach.services import rating
+from coach.services.feedback import rater_path
 from coach.web.questionnaire_forms import page_form_class
 from coach.web.rate.routes import _load, bp
 
@@ -22,8 +22,8 @@ def autosave(invitation_id: str, number: int) -> tuple[str, int]:
     if not form.validate():
         return "", 400
     comments = {current.id: form.comment.data or ""} if "comment" in request.form else {}
-    _, _, resume = rating.draft_of(invitation)
-    rating.save_draft(
+    _, _, resume = rater_path.draft_of(invitation)
+    rater_path.save_draft(
         db.session, invitation, instrument, form.answers(), comments, max(resume, index)
     )
     return "", 204

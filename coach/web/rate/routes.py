@@ -27,8 +27,8 @@ from coach.extensions import csrf, db
 from coach.instrument import Instrument
 from coach.instruments_registry import instruments
 from coach.models import Invitation
-from coach.services import rating
-from coach.services.links import token_hash
+from coach.services.accounts.link_tokens import token_hash
+from coach.services.feedback import rater_path
 from coach.web.link_guessing import secret_link_limit
 from coach.web.questionnaire_forms import SubmitForm, page_form_class, stored_to_form
 
@@ -56,9 +56,9 @@ NOT_SUBMITTED = (
 _RETRY = {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-def _problem(error: str | rating.RaterLinkError, status: int = 400) -> tuple[str, int]:
+def _problem(error: str | rater_path.RaterLinkError, status: int = 400) -> tuple[str, int]:
     """The refusal page; a used link reads as a thank-you, not as a failure."""
-    submitted = isinstance(error, rating.AlreadySubmitted)
+    submitted = isinstance(error, rater_path.AlreadySubmitted)
     page = render_template("rate/problem.html", message=str(error), submitted=submitted)
     return page, status
 
@@ -67,8 +67,8 @@ def _problem(error: str | rating.RaterLinkError, status: int = 400) -> tuple[str
 def arrive(token: str) -> Response | tuple[str, int]:
     """First visit from the e-mail: check the link, keep it in the session, drop it from the URL."""
     try:
-        invitation = rating.invitation_for_token(db.session, token)
-    except rating.RaterLinkError as exc:
+        invitation = rater_path.invitation_for_token(db.session, token)
+    except rater_path.RaterLinkError as exc:
         return _problem(exc)
     links = dict(session.get(_KEY, {}))
     links[invitation.public_id] = token
@@ -83,10 +83,10 @@ def from_account(invitation_id: str) -> Response:
     invitation = db.session.scalar(
         db.select(Invitation).where(Invitation.public_id == invitation_id)
     )
-    if not rating.opens_from_account(db.session, invitation, current_user):
+    if not rater_path.opens_from_account(db.session, invitation, current_user):
         abort(404)
     assert invitation is not None
-    rating.check_usable(invitation)
+    rater_path.check_usable(invitation)
     links = dict(session.get(_KEY, {}))
     links[invitation_id] = _FROM_ACCOUNT
     session[_KEY] = links
@@ -116,21 +116,21 @@ def _load(invitation_id: str, writing: bool = False) -> tuple[Invitation, Instru
     if token == _FROM_ACCOUNT:  # opened from home: the signed-in person's own request
         if not (
             current_user.is_authenticated
-            and rating.opens_from_account(db.session, invitation, current_user)
+            and rater_path.opens_from_account(db.session, invitation, current_user)
         ):
             abort(404)
     elif invitation is None or invitation.token_hash != token_hash(token):
         abort(404)  # a newer link replaced this one, or the id was made up
     assert invitation is not None
-    rating.check_usable(invitation)
+    rater_path.check_usable(invitation)
     instrument = instruments().get(invitation.round.instrument_id)
     if instrument is None:
         abort(404)
     return invitation, instrument
 
 
-@bp.errorhandler(rating.RaterLinkError)
-def link_spent(error: rating.RaterLinkError) -> tuple[str, int]:
+@bp.errorhandler(rater_path.RaterLinkError)
+def link_spent(error: rater_path.RaterLinkError) -> tuple[str, int]:
     """Used, expired, revoked or closed: a clear page, and nothing stored."""
     return _problem(error, 410)
 
@@ -139,13 +139,13 @@ def link_spent(error: rating.RaterLinkError) -> tuple[str, int]:
 def welcome(invitation_id: str) -> str:
     """Who asked, how anonymity works, and where to start or resume."""
     invitation, instrument = _load(invitation_id)
-    _, _, page = rating.draft_of(invitation)
+    _, _, page = rater_path.draft_of(invitation)
     return render_template(
         "rate/welcome.html",
         invitation=invitation,
         instrument=instrument,
         resume_page=page,
-        answered=rating.answered_count(invitation),
+        answered=rater_path.answered_count(invitation),
     )
 
 
@@ -192,7 +192,7 @@ def _page(invitation_id: str, number: int) -> str | Response:
     index = number - 1
     current = instrument.pages[index]
     form_class = page_form_class(instrument, current, observer=True)
-    answers, comments, _ = rating.draft_of(invitation)
+    answers, comments, _ = rater_path.draft_of(invitation)
     form = form_class(
         data={
             **stored_to_form(answers, form_class.item_ids),
@@ -204,7 +204,7 @@ def _page(invitation_id: str, number: int) -> str | Response:
         if form.validate():
             action = request.form.get("action", "next")
             target = {"next": index + 1, "back": index - 1}.get(action, index)
-            rating.save_draft(
+            rater_path.save_draft(
                 db.session,
                 invitation,
                 instrument,
@@ -253,13 +253,13 @@ def review(invitation_id: str) -> str | Response | tuple[str, int, dict[str, str
 def _review(invitation_id: str, failure: str | None = None) -> str | Response:
     writing = request.method == "POST" and failure is None
     invitation, instrument = _load(invitation_id, writing)
-    answers, comments, _ = rating.draft_of(invitation)
+    answers, comments, _ = rater_path.draft_of(invitation)
     form = SubmitForm()
     message = failure
     if writing:
         if form.validate():
             try:
-                rating.submit(db.session, invitation, instrument)
+                rater_path.submit(db.session, invitation, instrument)
             except ValueError as exc:
                 message = str(exc)
             else:
