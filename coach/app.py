@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -64,8 +63,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def shipped_folder(name: str) -> str:
-    """Where ``templates`` or ``static`` is: beside the coach package in a source checkout
-    (the repository's layout), inside it in an installed wheel (pyproject.toml maps them)."""
-    package = Path(__file__).resolve().parent
-    inside = package / name
-    return str(inside if inside.is_dir() else package.parent / name)
+    """Where ``templates`` or ``static`` is, in a source checkout or an installed wheel."""
+    from coach import config
+
+    return str(config.shipped_folder(name))

@@ -7,9 +7,26 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def shipped_folder(name: str) -> Path:
+    """Where a folder the product ships beside its code is (templates, static, questionnaires).
+
+    A source checkout, and the editable install made from it, keeps it at the repository's
+    top level, next to pyproject.toml; an installed wheel carries it inside the coach package
+    (pyproject.toml maps it there). The checkout is recognised by its pyproject.toml rather
+    than by a folder inside the package, which an older checkout may still hold
+    (coach/static/vendor/ from before the move).
+    """
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / name
+    return PACKAGE_DIR / name
+
+
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
-DEFAULT_QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
+DEFAULT_QUESTIONNAIRES = shipped_folder("questionnaires")
 
 
 def _flag(value: str | None, default: bool) -> bool:
