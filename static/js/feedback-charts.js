@@ -8,12 +8,13 @@
   var colours = charts.colours;
 
   // Bars are plain; with fill, both series are filled and others' line is dashed.
-  // A score at the scale's floor still shows as a short bar (minBarLength), not as nothing.
-  function datasets(series, othersLabel, fill) {
+  // Bars grow from the scale's floor (base), so a score of exactly the floor still shows as a
+  // short bar (minBarLength), not as nothing: measured from 0, it would end at the axis.
+  function datasets(series, othersLabel, fill, floor) {
     return [
       charts.line("Self", series.self, colours.teal, false, fill ? colours.tealFill : null),
       charts.line(othersLabel || "Others", series.others, colours.rust, fill, fill ? colours.rustFill : null)
-    ].map(function (set) { set.minBarLength = 4; return set; });
+    ].map(function (set) { set.base = floor; set.minBarLength = 4; return set; });
   }
 
   // A scale where others' figure is hidden keeps its name with "(others hidden)", so the gap
@@ -30,9 +31,9 @@
     var poles = document.getElementById("pole-chart");
     // Poles as bars, self beside others, in instrument order (leader then manager pole of each
     // dimension): a radar would join the two kinds of pole into one zig-zag line.
-    if (poles) { charts.horizontalBars(poles, marked(data.poles), datasets(data.poles, data.others_label, false), data); }
+    if (poles) { charts.horizontalBars(poles, marked(data.poles), datasets(data.poles, data.others_label, false, data.min), data); }
     var bars = document.getElementById("skill-chart");
-    if (bars) { charts.horizontalBars(bars, marked(data.skills), datasets(data.skills, data.others_label, false), data); }
+    if (bars) { charts.horizontalBars(bars, marked(data.skills), datasets(data.skills, data.others_label, false, data.min), data); }
     charts.markDrawn();
   }
 

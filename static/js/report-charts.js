@@ -38,13 +38,15 @@
 
   // One pair of bars per dimension: its leader pole and its manager pole side by side, in the
   // same two colours as the legend and the table. The poles are never joined into one line.
+  // Bars grow from the scale's lowest answer (base), so a score of exactly that answer still
+  // shows as a short bar (minBarLength) instead of vanishing left of the axis.
   function pairs(canvas, data) {
     var dims = data.dimensions;
     return charts.chart(canvas, "bar", {
       labels: dims.labels,
       datasets: [
-        { label: "Leader pole", data: dims.leader, backgroundColor: kinds.leader, borderRadius: 3, minBarLength: 4 },
-        { label: "Manager pole", data: dims.manager, backgroundColor: kinds.manager, borderRadius: 3, minBarLength: 4 }
+        { label: "Leader pole", data: dims.leader, backgroundColor: kinds.leader, borderRadius: 3, base: data.min, minBarLength: 4 },
+        { label: "Manager pole", data: dims.manager, backgroundColor: kinds.manager, borderRadius: 3, base: data.min, minBarLength: 4 }
       ]
     }, {
       indexAxis: "y",
@@ -81,7 +83,9 @@
         backgroundColor: data.skills.families.map(function (f) {
           return f === "leadership" ? kinds.leader : kinds.manager;
         }),
-        borderRadius: 4
+        borderRadius: 4,
+        base: data.min,
+        minBarLength: 4
       }]
     }, {
       indexAxis: "y",

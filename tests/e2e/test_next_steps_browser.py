@@ -51,6 +51,15 @@ def test_home_shows_the_next_step_for_each_state(app, audit_page, make_user, sig
         for index, questionnaire_page in enumerate(instrument.pages):
             answers = {i.id: 4 for i in instrument.items_on(questionnaire_page)}
             self_assessment.save_page(db.session, draft, instrument, index, answers, index + 1)
+        draft_id = draft.public_id
+    # Every statement answered: the next step is submitting, not "Continue (72 of 72)".
+    assert _next_step(page) == "continue_assessment"
+    submit = page.get_by_role("link", name="Review and submit")
+    assert submit.get_attribute("href") == f"/assessments/{draft_id}/review"
+    assert page.get_by_role("link", name="Continue (72 of 72 answered)").count() == 0
+
+    with app.app_context():
+        draft = self_assessment.open_draft(db.session, _person(app, email), instrument)
         self_assessment.submit_assessment(db.session, draft, instrument)
     assert _next_step(page) == "ask_for_feedback"
 

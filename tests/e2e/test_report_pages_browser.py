@@ -52,6 +52,35 @@ def test_the_self_report_reads_headline_first_and_offers_a_360_round_last(
     axe(page, "self report with its headline")
 
 
+# Per chart, how much of each bar whose score is the axis' lowest value lies inside the plot.
+FLOOR_BARS_SHOWN = """id => {
+  const chart = Chart.getChart(id);
+  const floor = chart.scales.x.min, left = chart.chartArea.left, shown = [];
+  chart.data.datasets.forEach((set, i) => chart.getDatasetMeta(i).data.forEach((bar, j) => {
+    if (set.data[j] === floor) {
+      shown.push(Math.max(bar.x, bar.base) - Math.max(Math.min(bar.x, bar.base), left));
+    }
+  }));
+  return shown;
+}"""
+
+
+def test_a_score_of_the_lowest_answer_still_shows_a_bar_on_the_self_report(
+    app, page, make_user, sign_in
+):
+    email = make_user("casey@example.org", "manager", "Casey Morgan")
+    with app.app_context():
+        public_id = self_assessed(email, level=5, tilt=6)  # every manager pole answered 1
+        db.session.remove()
+    sign_in(page, email)
+    page.goto(f"/assessments/{public_id}/report")
+    page.wait_for_selector("html[data-charts='drawn']")
+    for chart in ("pole-chart", "skill-chart"):
+        shown = page.evaluate(FLOOR_BARS_SHOWN, chart)
+        assert shown, f"{chart} has no score at the floor"
+        assert min(shown) >= 3, f"{chart}: bars at the floor are {shown} px long"
+
+
 def test_the_360_report_leads_with_what_stands_out_and_footnotes_a_hidden_figure(
     app, audit_page, make_user, sign_in, axe
 ):
