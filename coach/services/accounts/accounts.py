@@ -55,7 +55,7 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 
 def add_person(session: Session, new: NewAccount) -> User:
-    """Stage a new person in ``session`` without committing (for bulk use cases)."""
+    """Stage a new person in ``session`` for bulk use cases (no commit)."""
     email = normalise_email(new.email)
     if not is_valid_email(email):
         raise AccountError("Enter a valid e-mail address.")

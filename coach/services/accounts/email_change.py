@@ -38,7 +38,7 @@ def link_refusal(user: User) -> str | None:
 def stage_change(
     session: Session, person: User, new_email: str, actor: User | None, base_url: str
 ) -> None:
-    """Record a new address, audit it and tell the old address, with a confirmation link."""
+    """Record and audit a new address; tell the old one, with a confirmation link (no commit)."""
     old = person.email
     confirmed = person.email_unconfirmed_from or old
     _retire_links(session, person)

@@ -129,7 +129,7 @@ def record_failure(session: Session, email: str, source: str) -> timedelta | Non
 
 
 def record_success(session: Session, email: str, source: str) -> None:
-    """A correct password clears its pair (the client's own count stays; no commit)."""
+    """A correct password clears its pair; the client's own count stays (no commit)."""
     session.execute(delete(SignInThrottle).where(SignInThrottle.key == _pair(email, source)))
 
 

@@ -97,7 +97,7 @@ def assign_assessment(session: Session, assessment: Assessment) -> str | None:
 
 
 def forget_person(session: Session, person_id: int) -> None:
-    """Delete a person's assignments (erasure); no commit."""
+    """Delete a person's assignments for their erasure (no commit)."""
     session.execute(delete(ArchetypeAssignment).where(ArchetypeAssignment.person_id == person_id))
 
 

@@ -134,7 +134,7 @@ def lock_and_score(
     *,
     require_complete: bool = True,
 ) -> Profile:
-    """Stage the lock and the scores without committing (the caller's transaction decides).
+    """Stage the lock and the scores (no commit).
 
     Imported answers may have gaps (``require_complete=False``): the 2/3 rule blanks a scale.
     """

@@ -237,5 +237,5 @@ def stage_imported_response(
     group: str,
     answers: Mapping[str, int | None],
 ) -> None:
-    """Add an externally collected response to a round (no commit; no invitation involved)."""
+    """Add an externally collected response to a round, with no invitation (no commit)."""
     _store_response(session, found, instrument, group, answers, {})

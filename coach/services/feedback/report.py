@@ -20,7 +20,6 @@ from coach.models import (
     FeedbackComment,
     FeedbackResponse,
     FeedbackRound,
-    ResponseAnswer,
 )
 from coach.scoring import Answers
 from coach.scoring.anonymity import FigureKey, RaterGroup
@@ -43,6 +42,7 @@ from coach.services.assessments.headlines import (
 )
 from coach.services.assessments.self_assessment import answers_of
 from coach.services.feedback import variance_pool
+from coach.services.hr.rater_rows import rater_answers
 
 
 @dataclass(frozen=True)
@@ -74,16 +74,7 @@ class RoundReport:
 
 
 def _responses(session: Session, found: FeedbackRound) -> list[tuple[RaterGroup, Answers]]:
-    rows = session.execute(
-        select(
-            FeedbackResponse.id,
-            FeedbackResponse.rater_group,
-            ResponseAnswer.item_id,
-            ResponseAnswer.value,
-        )
-        .join(ResponseAnswer, ResponseAnswer.response_id == FeedbackResponse.id)
-        .where(FeedbackResponse.round_id == found.id)
-    ).all()
+    rows = session.execute(rater_answers().where(FeedbackResponse.round_id == found.id)).all()
     groups: dict[str, RaterGroup] = {}
     answers: dict[str, dict[str, int | None]] = defaultdict(dict)
     for response_id, group, item_id, value in rows:

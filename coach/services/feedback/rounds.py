@@ -38,6 +38,7 @@ from coach.services.feedback.nominations import rater_list as rater_list
 from coach.services.feedback.nominations import stage_nomination as stage_nomination
 from coach.services.feedback.nominations import withdraw as withdraw
 from coach.services.records import audit
+from coach.services.transactions import committing
 
 DEFAULT_DURATION = timedelta(days=14)
 
@@ -82,7 +83,7 @@ def stage_round(
     deadline: datetime,
     assessment: Assessment | None = None,
 ) -> FeedbackRound:
-    """A draft round (no commit), refusing a second round while one is unfinished."""
+    """A draft round, refusing a second round while one is unfinished (no commit)."""
     unfinished = session.scalar(
         select(FeedbackRound.id).where(
             FeedbackRound.subject_id == subject.id,
@@ -105,17 +106,7 @@ def stage_round(
     return found
 
 
-def start_round(
-    session: Session,
-    subject: User,
-    instrument: Instrument,
-    deadline: datetime,
-    assessment: Assessment | None = None,
-) -> FeedbackRound:
-    """Create a draft round and commit."""
-    found = stage_round(session, subject, instrument, deadline, assessment)
-    session.commit()
-    return found
+start_round = committing(stage_round, "Create a draft round and commit.")
 
 
 def counts_by_relationship(found: FeedbackRound) -> dict[RaterGroup, int]:
@@ -128,14 +119,8 @@ def counts_by_relationship(found: FeedbackRound) -> dict[RaterGroup, int]:
     return {group: counted.get(group, 0) for group in RELATIONSHIPS.values()}
 
 
-def open_round(session: Session, found: FeedbackRound, base_url: str, floor: int) -> None:
-    """Fix the anonymity floor, send every invitation, and open, in one transaction."""
-    stage_open(session, found, base_url, floor)
-    session.commit()
-
-
 def stage_open(session: Session, found: FeedbackRound, base_url: str, floor: int) -> None:
-    """Open without committing (the caller's transaction decides)."""
+    """Check the round can open, fix its floor and send the invitations (no commit)."""
     if found.state != RoundState.DRAFT.value:
         raise RoundError("This round is already open or closed.")
     ready = [i for i in found.invitations if is_invitable(i)]
@@ -151,6 +136,11 @@ def stage_open(session: Session, found: FeedbackRound, base_url: str, floor: int
     found.opened_at = utcnow()
     for invitation in ready:
         invite(session, found, invitation, base_url, reminder=False)
+
+
+open_round = committing(
+    stage_open, "Fix the anonymity floor, send every invitation, and open, in one transaction."
+)
 
 
 def change_deadline(session: Session, found: FeedbackRound, deadline: datetime) -> None:
@@ -188,7 +178,7 @@ def close_round(session: Session, found: FeedbackRound, by: str, actor: User | N
 
 
 def stage_close(session: Session, found: FeedbackRound, by: str, actor: User | None = None) -> None:
-    """Close without committing (the caller's transaction decides)."""
+    """Close the round, audit it and stop its links (no commit)."""
     audit.record(session, audit.Event.ROUND_CLOSED, actor, found.public_id, f"closed by {by}")
     found.state = RoundState.CLOSED.value
     found.closed_at = utcnow()

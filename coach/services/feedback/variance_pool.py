@@ -85,7 +85,7 @@ def contributions(
 
 
 def add_rounds(session: Session, round_ids: Iterable[int], sign: int = 1) -> None:
-    """Add (sign 1) or take out (sign -1) the contribution of closed rounds; no commit.
+    """Add (sign 1) or take out (sign -1) the contribution of closed rounds (no commit).
 
     One atomic upsert per key, so rounds closing at the same time in different workers
     both count.
@@ -122,7 +122,7 @@ def add_rounds(session: Session, round_ids: Iterable[int], sign: int = 1) -> Non
 
 
 def rebuild(session: Session) -> int:
-    """Recompute every pooled sum from the stored scores; no commit. Returns the row count."""
+    """Recompute every pooled sum from the stored scores (no commit); returns the row count."""
     session.execute(delete(PooledVariance))
     found = contributions(session)
     session.add_all(

@@ -39,11 +39,10 @@ from coach.models import (
     FeedbackResponse,
     FeedbackRound,
     InstrumentQuality,
-    ResponseAnswer,
-    ResponseScaleScore,
 )
 from coach.models._common import utcnow
 from coach.scoring.hr_anonymity import HR_MIN_N
+from coach.services.hr.rater_rows import rater_answers, rater_scale_scores
 
 GROUPS = ("self", "manager", "peer", "direct_report", "other")
 GROUP_LABELS = {
@@ -97,13 +96,7 @@ def _self_answers(session: Session, instrument: Instrument) -> Rows:
 def _rater_answers(session: Session, instrument: Instrument) -> dict[str, list[tuple[Any, ...]]]:
     by_group: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for response, group, item_id, value in session.execute(
-        select(
-            FeedbackResponse.id,
-            FeedbackResponse.rater_group,
-            ResponseAnswer.item_id,
-            ResponseAnswer.value,
-        )
-        .join(ResponseAnswer, ResponseAnswer.response_id == FeedbackResponse.id)
+        rater_answers()
         .join(FeedbackRound, FeedbackRound.id == FeedbackResponse.round_id)
         .where(FeedbackRound.instrument_id == instrument.id)
     ):
@@ -115,15 +108,7 @@ def _ratings(session: Session, instrument: Instrument) -> dict[tuple[str, str], 
     """Per (group, scale): each ratee-round's list of rater scale scores."""
     nested: dict[tuple[str, str], dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for round_id, group, scale_id, score in session.execute(
-        select(
-            FeedbackResponse.round_id,
-            FeedbackResponse.rater_group,
-            ResponseScaleScore.scale_id,
-            ResponseScaleScore.score,
-        )
-        .join(ResponseScaleScore, ResponseScaleScore.response_id == FeedbackResponse.id)
-        .join(FeedbackRound, FeedbackRound.id == FeedbackResponse.round_id)
-        .where(FeedbackRound.instrument_id == instrument.id, ResponseScaleScore.score.is_not(None))
+        rater_scale_scores().where(FeedbackRound.instrument_id == instrument.id)
     ):
         if score is not None:
             nested[(group, scale_id)][round_id].append(score)

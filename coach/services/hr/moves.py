@@ -22,7 +22,7 @@ from coach.services.hr.version import summary_changed
 
 def record_unit_moves(session: Session, person_ids: Collection[int] | None = None) -> None:
     """People changed units: their facts follow them, and every slice row of a unit one of
-    them left or joined is rolled up again from the facts. No commit.
+    them left or joined is rolled up again from the facts (no commit).
 
     ``person_ids`` limits the check to those people (None: everyone, as after an import).
     Set-based: the same few statements for one person or a whole reorganisation. Units

@@ -51,7 +51,7 @@ def record(
     detail: str = "",
     ip: str = "",
 ) -> None:
-    """Add an event to the caller's transaction (committed with the change it describes)."""
+    """Add an event to the caller's transaction, to be committed with the change (no commit)."""
     session.add(
         AuditEvent(
             actor_id=actor.id if actor is not None else None,

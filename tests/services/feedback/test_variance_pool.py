@@ -10,9 +10,7 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.instruments_registry import default_instrument
 from coach.models import (
-    FeedbackResponse,
     FeedbackRound,
-    ResponseScaleScore,
     RoundState,
     User,
 )
@@ -20,6 +18,7 @@ from coach.scoring.uncertainty import MIN_POOLED_DF
 from coach.services.demo.synthetic import seed_synthetic
 from coach.services.feedback import rater_path, variance_pool
 from coach.services.feedback import rounds as feedback_rounds
+from coach.services.hr.rater_rows import rater_scale_scores
 from coach.services.people import personal_data
 
 from feedback_helpers import invitation_of, open_round_with, raters
@@ -28,18 +27,9 @@ from feedback_helpers import invitation_of, open_round_with, raters
 def _from_scratch(instrument_id: str) -> dict[tuple[str, str], float]:
     """MSW per (group or "others", scale) from the stored scores, with numpy's variance."""
     rows = db.session.execute(
-        select(
-            FeedbackResponse.round_id,
-            FeedbackResponse.rater_group,
-            ResponseScaleScore.scale_id,
-            ResponseScaleScore.score,
-        )
-        .join(ResponseScaleScore, ResponseScaleScore.response_id == FeedbackResponse.id)
-        .join(FeedbackRound, FeedbackRound.id == FeedbackResponse.round_id)
-        .where(
+        rater_scale_scores().where(
             FeedbackRound.state == RoundState.CLOSED.value,
             FeedbackRound.instrument_id == instrument_id,
-            ResponseScaleScore.score.is_not(None),
         )
     ).all()
     cells: dict[tuple[int, str, str], list[float]] = defaultdict(list)
