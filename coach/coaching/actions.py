@@ -12,13 +12,22 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from coach.instrument.fields import Problems, entries, ident, is_empty, show, suggest, text
+from coach.instrument.fields import (
+    FileProblemsError,
+    Problems,
+    entries,
+    ident,
+    show,
+    suggest,
+    text,
+    top_level,
+    version_field,
+)
 
 # The instrument loader's strict parser: it also reports duplicate mapping keys, which a
 # plain safe_load would silently resolve to the last value.
@@ -130,15 +139,8 @@ class ActionLibrary:
         return tuple(main + extra)
 
 
-class ActionLibraryError(Exception):
+class ActionLibraryError(FileProblemsError):
     """The action library file is invalid; ``problems`` lists every message."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems: list[str] = list(problems)
-        super().__init__("\n".join(self.problems))
-
-    def __str__(self) -> str:
-        return "\n".join(self.problems)
 
 
 def load_action_library(path: Path, instrument: Instrument) -> ActionLibrary:
@@ -178,24 +180,11 @@ def build_action_library(
 ) -> tuple[ActionLibrary | None, list[str]]:
     """Validate parsed file contents; return the library (None if invalid) and the problems."""
     problems = Problems(source)
-    if not isinstance(data, dict):
-        what = "the file is empty" if data is None else f"got {show(data)}"
-        problems.add("", f"top level must be a mapping of fields (id, version, ...); {what}")
+    data = top_level(data, TOP_LEVEL_FIELDS, TOP_LEVEL_FIELDS, problems)
+    if data is None:
         return None, problems.messages
-    for key in data:
-        if key not in TOP_LEVEL_FIELDS:
-            problems.add("", f"unknown top-level field {show(key)}{suggest(key, TOP_LEVEL_FIELDS)}")
-    for name in TOP_LEVEL_FIELDS:
-        if name not in data:
-            problems.add("", f"missing required field '{name}'")
-        elif is_empty(data[name]):
-            problems.add(f"field '{name}'", "required field is empty")
     lid = ident(data, "", problems, report_missing=False)
-    version = data.get("version")
-    if not is_empty(version) and not isinstance(version, str):
-        problems.add(
-            "field 'version'", f'must be a quoted string such as "1.0", got {show(version)}'
-        )
+    version = version_field(data, problems)
     iid = text(data, "instrument", "field 'instrument'", problems, report_missing=False)
     # On a mismatch every scale would look unknown; one clear message beats eighteen.
     check_scales = iid is None or iid == instrument.id
@@ -212,7 +201,7 @@ def build_action_library(
                     f"scale {scale.id}",
                     f"has {listed[scale.id]} actions, needs at least {MIN_ACTIONS_PER_SCALE}",
                 )
-    if problems.messages or lid is None or not isinstance(version, str) or iid is None:
+    if problems.messages or lid is None or version is None or iid is None:
         return None, problems.messages
     return ActionLibrary(lid, version.strip(), iid, tuple(actions)), []
 

@@ -1,19 +1,31 @@
 """Small helpers for validating fields of a parsed instrument file and wording problems.
 
-Pure module: standard library only. Used by ``coach.instrument.validation``.
+Pure module: standard library only. Used by ``coach.instrument.validation`` and by the
+action library (``coach.coaching.actions``), which follows the same rules.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")
 """Every id (instrument, dimension, scale, page, item) must match: ids become form field names."""
 
 _BOOL_HINT = " (put it in quotes: YAML reads yes, no, on and off as true or false)"
+
+
+class FileProblemsError(Exception):
+    """A file is invalid; ``problems`` lists every message, and the error reads as all of them."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems: list[str] = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
 
 
 class Problems:
@@ -27,6 +39,40 @@ class Problems:
         """Record one problem; ``where`` names the item, scale or field (may be empty)."""
         prefix = f"{self.source}: {where}: " if where else f"{self.source}: "
         self.messages.append(prefix + reason)
+
+
+def top_level(
+    data: object, known: Sequence[str], required: Sequence[str], problems: Problems
+) -> dict[Any, Any] | None:
+    """The file's top-level mapping, with every unknown, missing or empty field reported.
+
+    None, with a problem saying why, when the file is empty or its top level is not a mapping.
+    """
+    if not isinstance(data, dict):
+        what = "the file is empty" if data is None else f"got {show(data)}"
+        problems.add("", f"top level must be a mapping of fields (id, version, ...); {what}")
+        return None
+    for key in data:
+        if key not in known:
+            problems.add("", f"unknown top-level field {show(key)}{suggest(key, known)}")
+    for name in required:
+        if name not in data:
+            problems.add("", f"missing required field '{name}'")
+        elif is_empty(data[name]):
+            problems.add(f"field '{name}'", "required field is empty")
+    return data
+
+
+def version_field(data: dict[Any, Any], problems: Problems) -> str | None:
+    """The ``version`` field when it is text; any other value that is not empty is reported."""
+    version = data.get("version")
+    if isinstance(version, str):
+        return version
+    if not is_empty(version):
+        problems.add(
+            "field 'version'", f'must be a quoted string such as "1.0", got {show(version)}'
+        )
+    return None
 
 
 def show(value: object) -> str:

@@ -14,12 +14,13 @@ file name, then names the item, scale, page, dimension or field, then the reason
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from coach.instrument.fields import FileProblemsError
 from coach.instrument.schema import Instrument
 from coach.instrument.validation import build_instrument
 
@@ -36,15 +37,8 @@ RESERVED_PREFIX = "actions"
 """Files named ``actions*.yaml`` / ``actions*.yml`` belong to the action library."""
 
 
-class InstrumentError(Exception):
+class InstrumentError(FileProblemsError):
     """One or more instrument files are invalid; ``problems`` lists every message."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems: list[str] = list(problems)
-        super().__init__("\n".join(self.problems))
-
-    def __str__(self) -> str:
-        return "\n".join(self.problems)
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -15,10 +15,11 @@ from coach.instrument.fields import (
     Problems,
     entries,
     ident,
-    is_empty,
     show,
     suggest,
     text,
+    top_level,
+    version_field,
 )
 from coach.instrument.options import parse_options
 from coach.instrument.schema import (
@@ -50,11 +51,9 @@ _KEYS: dict[object, int] = {"+1": 1, "1": 1, "-1": -1}
 def build_instrument(data: object, source: str) -> tuple[Instrument | None, list[str]]:
     """Validate parsed file contents; return the instrument (None if invalid) and problems."""
     problems = Problems(source)
-    if not isinstance(data, dict):
-        what = "the file is empty" if data is None else f"got {show(data)}"
-        problems.add("", f"top level must be a mapping of fields (id, version, ...); {what}")
+    data = top_level(data, TOP_LEVEL_FIELDS, REQUIRED_FIELDS, problems)
+    if data is None:
         return None, problems.messages
-    _check_top_level(data, problems)
     head = _head(data, problems)
     options = parse_options(data.get("options"), problems)
     dimensions = _dimensions(data.get("dimensions"), problems)
@@ -72,26 +71,10 @@ def build_instrument(data: object, source: str) -> tuple[Instrument | None, list
     return instrument, []
 
 
-def _check_top_level(data: dict[Any, Any], problems: Problems) -> None:
-    for key in data:
-        if key not in TOP_LEVEL_FIELDS:
-            problems.add("", f"unknown top-level field {show(key)}{suggest(key, TOP_LEVEL_FIELDS)}")
-    for name in REQUIRED_FIELDS:
-        if name not in data:
-            problems.add("", f"missing required field '{name}'")
-        elif is_empty(data[name]):
-            problems.add(f"field '{name}'", "required field is empty")
-
-
 def _head(data: dict[Any, Any], problems: Problems) -> tuple[str, str, str, str] | None:
     """The instrument's id, version, title and description."""
     iid = ident(data, "", problems, report_missing=False)
-    version = data.get("version")
-    if not is_empty(version) and not isinstance(version, str):
-        problems.add(
-            "field 'version'", f'must be a quoted string such as "1.0", got {show(version)}'
-        )
-        version = None
+    version = version_field(data, problems)
     title = text(data, "title", "field 'title'", problems, report_missing=False)
     description = text(data, "description", "field 'description'", problems, required=False)
     if iid is None or not version or not version.strip() or title is None:
