@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -31,6 +33,18 @@ def _mine(public_id: str) -> FeedbackRound:
 
 def _back(found: FeedbackRound) -> Response:
     return redirect(url_for(".round_page", public_id=found.public_id))
+
+
+def _act(public_id: str, action: Callable[[FeedbackRound], object], done: str) -> Response:
+    """Carry out ``action`` on one of my rounds, flash ``done`` or the refusal, back to it."""
+    found = _mine(public_id)
+    try:
+        action(found)
+    except rounds.RoundError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done, "success")
+    return _back(found)
 
 
 @bp.get("/")
@@ -177,28 +191,24 @@ def deadline(public_id: str) -> Response:
 @login_required
 def open_round(public_id: str) -> Response:
     """Send the invitations."""
-    found = _mine(public_id)
-    try:
-        rounds.open_round(db.session, found, _settings().base_url, _settings().min_group_n)
-    except rounds.RoundError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("The round is open and the invitations are on their way.", "success")
-    return _back(found)
+    return _act(
+        public_id,
+        lambda found: rounds.open_round(
+            db.session, found, _settings().base_url, _settings().min_group_n
+        ),
+        "The round is open and the invitations are on their way.",
+    )
 
 
 @bp.post("/<public_id>/remind")
 @login_required
 def remind(public_id: str) -> Response:
     """Remind whoever has not answered yet, without saying who or how many."""
-    found = _mine(public_id)
-    try:
-        rounds.send_reminders(db.session, found, _settings().base_url)
-    except rounds.RoundError as exc:
-        flash(str(exc), "error")
-    else:  # the same words however many are reminded: the page never says who answered
-        flash("Reminders are sent to every rater who has not answered yet.", "success")
-    return _back(found)
+    return _act(  # the same words however many are reminded: the page never says who answered
+        public_id,
+        lambda found: rounds.send_reminders(db.session, found, _settings().base_url),
+        "Reminders are sent to every rater who has not answered yet.",
+    )
 
 
 @bp.get("/<public_id>/close")

@@ -24,13 +24,13 @@ from werkzeug.wrappers import Response
 from coach.db_sqlite import begin_immediate
 from coach.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, end_failed_transaction
 from coach.extensions import csrf, db
-from coach.instrument import Instrument
+from coach.instrument import Instrument, Page
 from coach.instruments_registry import instruments
 from coach.models import Invitation
 from coach.services.accounts.link_tokens import token_hash
 from coach.services.feedback import rater_path
 from coach.web.link_guessing import secret_link_limit
-from coach.web.questionnaire_forms import SubmitForm, page_form_class, stored_to_form
+from coach.web.questionnaire_forms import PageForm, SubmitForm, page_form_class, stored_to_form
 
 bp = Blueprint("rate", __name__)
 # CSRF is checked by each form instead of globally, so an expired token gives the rater their
@@ -164,20 +164,30 @@ def page(invitation_id: str, number: int) -> str | Response | tuple[str, int, di
 def _page_not_saved(invitation_id: str, number: int) -> tuple[str, int, dict[str, str]]:
     """The page again, the rater's posted choices still selected; failing again: the 503 page."""
     invitation, instrument = _load(invitation_id)
+    current = _page_of(instrument, number)
+    form = page_form_class(instrument, current, observer=True)()  # bound to the posted form
+    return _render_page(invitation, instrument, number, form, NOT_SAVED), 503, _RETRY
+
+
+def _page_of(instrument: Instrument, number: int) -> Page:
+    """Page ``number`` (from 1) of the questionnaire; 404 past either end."""
     if not 1 <= number <= len(instrument.pages):
         abort(404)
-    current = instrument.pages[number - 1]
-    form = page_form_class(instrument, current, observer=True)()  # bound to the posted form
-    body = render_template(
+    return instrument.pages[number - 1]
+
+
+def _render_page(
+    invitation: Invitation, instrument: Instrument, number: int, form: PageForm, message: str | None
+) -> str:
+    return render_template(
         "rate/page.html",
         invitation=invitation,
         instrument=instrument,
-        page=current,
+        page=instrument.pages[number - 1],
         number=number,
         form=form,
-        expired_message=NOT_SAVED,
+        expired_message=message,
     )
-    return body, 503, _RETRY
 
 
 def _log_unavailable() -> None:
@@ -187,10 +197,8 @@ def _log_unavailable() -> None:
 
 def _page(invitation_id: str, number: int) -> str | Response:
     invitation, instrument = _load(invitation_id, writing=request.method == "POST")
-    if not 1 <= number <= len(instrument.pages):
-        abort(404)
+    current = _page_of(instrument, number)
     index = number - 1
-    current = instrument.pages[index]
     form_class = page_form_class(instrument, current, observer=True)
     answers, comments, _ = rater_path.draft_of(invitation)
     form = form_class(
@@ -220,15 +228,7 @@ def _page(invitation_id: str, number: int) -> str | Response:
                 url_for(".page", invitation_id=invitation_id, number=max(target, 0) + 1)
             )
         expired = bool(form.csrf_token.errors)
-    return render_template(
-        "rate/page.html",
-        invitation=invitation,
-        instrument=instrument,
-        page=current,
-        number=number,
-        form=form,
-        expired_message=EXPIRED_FORM if expired else None,
-    )
+    return _render_page(invitation, instrument, number, form, EXPIRED_FORM if expired else None)
 
 
 @bp.get("/rate/<invitation_id>/saved")
