@@ -1,18 +1,20 @@
 """Building HR data in tests: people in units, self-assessments and closed 360 rounds.
 
 Everything goes through the services the pages use (so the summary hooks run), except
-``synthetic_org``, which uses the bulk seeder and then rebuilds the summaries.
+``synthetic_org``, which uses the bulk seeder and then rebuilds the summaries. The last
+helpers use the directory pages as HR does: sign in, upload an org chart, save a person.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 
 from sqlalchemy import select
 
 from coach.extensions import db
-from coach.instruments_registry import default_instrument
+from coach.instruments_registry import default_instrument, instruments
 from coach.models import FeedbackRound, OutboxMessage, Role, User, hr_fact, hr_slice_stats
 from coach.services.accounts import accounts
 from coach.services.assessments import self_assessment
@@ -21,7 +23,10 @@ from coach.services.feedback import rater_path, rounds
 from coach.services.hr.summary import rebuild_summaries
 from coach.services.people import directory
 
+from conftest import Auth, csrf_from
+
 BASE = "http://coach.test"
+NEW_PERSON = "/directory/people/new"
 STATS_KEY = ("unit_id", "instrument_id", "cycle", "source", "rater_group", "archetype")
 FACT_KEY = ("person_id", "instrument_id", "cycle", "source", "rater_group")
 
@@ -96,7 +101,7 @@ def closed_round(subject: User, ratings: Sequence[tuple[str, int]]) -> None:
 def synthetic_org(people: int, seed: int = 1) -> None:
     """A synthetic organisation of ``people`` with closed rounds, summaries rebuilt."""
     seed_synthetic(db.session, default_instrument(), people, seed)
-    rebuild_summaries(db.session)
+    rebuild_summaries(db.session, instruments(), every_instrument=True)
 
 
 def summary_rows(table, key_columns):  # type: ignore[no-untyped-def]
@@ -118,9 +123,31 @@ def _same(a: dict, b: dict) -> bool:
 def assert_summaries_equal_a_rebuild() -> None:
     """The summary tables as kept up to date equal a rebuild from scratch (which it leaves)."""
     kept = (summary_rows(hr_slice_stats, STATS_KEY), summary_rows(hr_fact, FACT_KEY))
-    rebuild_summaries(db.session)
+    rebuild_summaries(db.session, instruments(), every_instrument=True)
     rebuilt = (summary_rows(hr_slice_stats, STATS_KEY), summary_rows(hr_fact, FACT_KEY))
     for before, fresh in zip(kept, rebuilt, strict=True):
         assert before.keys() == fresh.keys()
         different = [k for k in before if not _same(before[k], fresh[k])]
         assert not different, different[:3]
+
+
+def sign_in_hr(auth: Auth, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Sign in as Helena Brandt of HR (hr@example.org)."""
+    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena Brandt"))
+
+
+def upload_org_chart(auth: Auth, text: str, **extra: str):  # type: ignore[no-untyped-def]
+    """Upload ``text`` as the org-chart CSV file; the page's answer."""
+    page = auth.client.get("/directory/import")
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "file": (io.BytesIO(text.encode()), "org.csv"),
+        **extra,
+    }
+    return auth.client.post("/directory/import", data=data, content_type="multipart/form-data")
+
+
+def save_person(auth: Auth, url: str, **fields: str):  # type: ignore[no-untyped-def]
+    """Post the person form at ``url`` (NEW_PERSON, or a person's page) with ``fields``."""
+    page = auth.client.get(url)
+    return auth.client.post(url, data={**fields, "csrf_token": csrf_from(page.text)})

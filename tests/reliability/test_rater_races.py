@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from coach.instruments_registry import default_instrument
 from reliability import checks
 
 from conftest import csrf_from
-from feedback_helpers import open_round_with, raters
+from feedback_helpers import items_by_page, open_round_with, raters
 
 ROUNDS = 4  # the race is about timing: a few tries make a lost update very likely to show
 
@@ -17,8 +16,7 @@ def test_two_pages_saved_at_the_same_moment_both_land_in_the_draft(app, make_use
     make_user("subject@example.org", name="Sam Subject")
     with app.app_context():
         _, links = open_round_with("subject@example.org", raters({"peer": ROUNDS}))
-        instrument = default_instrument()
-        pages = [[i.id for i in instrument.items_on(p)] for p in instrument.pages]
+        pages = items_by_page()
     for n in range(ROUNDS):
         client = app.test_client()
         welcome = client.get(links[f"peer{n}@example.org"]).headers["Location"]

@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from sqlalchemy import event, func, select
 
 from coach.extensions import db
-from coach.instruments_registry import default_instrument
 from coach.models import FeedbackResponse, InvitationState
 from reliability import checks
 
 from conftest import csrf_from, is_checked
-from feedback_helpers import invitation_of, open_round_with, raters
+from feedback_helpers import invitation_of, items_by_page, open_round_with, raters
 
 WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|BEGIN IMMEDIATE)\b", re.I)
 
@@ -46,8 +45,7 @@ def _rater(app, client, make_user) -> tuple[str, list[list[str]]]:  # type: igno
     make_user("subject@example.org", name="Sam Subject")
     with app.app_context():
         _, links = open_round_with("subject@example.org", raters({"peer": 3}))
-        instrument = default_instrument()
-        pages = [[i.id for i in instrument.items_on(p)] for p in instrument.pages]
+        pages = items_by_page()
     arrived = client.get(links["peer0@example.org"])
     return arrived.headers["Location"], pages
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from sqlalchemy import select
@@ -11,7 +10,8 @@ from coach.extensions import db
 from coach.models import OutboxMessage, User
 from coach.services.people import directory
 
-from conftest import Auth, csrf_from
+from conftest import Auth
+from hr_builders import NEW_PERSON, save_person, sign_in_hr, upload_org_chart
 
 CSV = (
     "email,name,unit,manager_email,role\n"
@@ -21,23 +21,9 @@ CSV = (
 )
 
 
-def _hr(auth: Auth, make_user) -> None:  # type: ignore[no-untyped-def]
-    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena Brandt"))
-
-
-def _upload(auth: Auth, text: str, **extra: str):  # type: ignore[no-untyped-def]
-    page = auth.client.get("/directory/import")
-    data = {
-        "csrf_token": csrf_from(page.text),
-        "file": (io.BytesIO(text.encode()), "org.csv"),
-        **extra,
-    }
-    return auth.client.post("/directory/import", data=data, content_type="multipart/form-data")
-
-
 def test_hr_uploads_the_org_chart_and_sees_the_tree(app, auth, make_user):
-    _hr(auth, make_user)
-    result = _upload(auth, CSV)
+    sign_in_hr(auth, make_user)
+    result = upload_org_chart(auth, CSV)
     assert "Import done" in result.text and "Added 3" in result.text
     tree = auth.client.get("/directory/").text
     for name in ("Acme", "Operations", "Logistics", "Lucia Costa"):
@@ -45,8 +31,8 @@ def test_hr_uploads_the_org_chart_and_sees_the_tree(app, auth, make_user):
 
 
 def test_an_upload_with_a_bad_row_shows_the_row_and_imports_nothing(app, auth, make_user):
-    _hr(auth, make_user)
-    result = _upload(auth, CSV + "oops,Bad Row,Acme,,manager\n")
+    sign_in_hr(auth, make_user)
+    result = upload_org_chart(auth, CSV + "oops,Bad Row,Acme,,manager\n")
     assert "Nothing was imported" in result.text
     assert "<td>5</td><td>email</td>" in result.text.replace("\n", "").replace("  ", "")
     with app.app_context():
@@ -54,8 +40,8 @@ def test_an_upload_with_a_bad_row_shows_the_row_and_imports_nothing(app, auth, m
 
 
 def test_hr_filters_the_directory_by_unit_including_units_below(app, auth, make_user):
-    _hr(auth, make_user)
-    _upload(auth, CSV)
+    sign_in_hr(auth, make_user)
+    upload_org_chart(auth, CSV)
     units = auth.client.get("/api/v1/hr/units").get_json()["units"]
     acme = next(u for u in units if u["name"] == "Acme")
     operations = acme["children"][0]
@@ -83,19 +69,16 @@ def test_visitors_and_raters_without_accounts_cannot_read_the_directory(client):
 
 
 def test_hr_adds_a_person_who_gets_an_activation_message(app, auth, make_user):
-    _hr(auth, make_user)
-    page = auth.client.get("/directory/people/new")
-    response = auth.client.post(
-        "/directory/people/new",
-        data={
-            "name": "Noor Haddad",
-            "email": "Noor@Acme.test",
-            "role": "manager",
-            "unit": "Acme/Sales",
-            "manager_email": "",
-            "send_activation": "y",
-            "csrf_token": csrf_from(page.text),
-        },
+    sign_in_hr(auth, make_user)
+    response = save_person(
+        auth,
+        NEW_PERSON,
+        name="Noor Haddad",
+        email="Noor@Acme.test",
+        role="manager",
+        unit="Acme/Sales",
+        manager_email="",
+        send_activation="y",
     )
     assert response.status_code == 302
     with app.app_context():
@@ -105,35 +88,29 @@ def test_hr_adds_a_person_who_gets_an_activation_message(app, auth, make_user):
 
 
 def test_hr_moves_a_person_and_a_reporting_loop_is_refused(app, auth, make_user):
-    _hr(auth, make_user)
-    _upload(auth, CSV)
+    sign_in_hr(auth, make_user)
+    upload_org_chart(auth, CSV)
     with app.app_context():
         ceo = db.session.scalar(select(User).where(User.email == "ceo@acme.test")).public_id
         lucia = db.session.scalar(select(User).where(User.email == "log@acme.test")).public_id
-    page = auth.client.get(f"/directory/people/{ceo}")
-    looped = auth.client.post(
+    looped = save_person(
+        auth,
         f"/directory/people/{ceo}",
-        data={
-            "name": "Camille Reyes",
-            "email": "ceo@acme.test",
-            "role": "manager",
-            "unit": "Acme",
-            "manager_email": "log@acme.test",
-            "csrf_token": csrf_from(page.text),
-        },
+        name="Camille Reyes",
+        email="ceo@acme.test",
+        role="manager",
+        unit="Acme",
+        manager_email="log@acme.test",
     )
     assert looped.status_code == 200 and "loop" in looped.text
-    page = auth.client.get(f"/directory/people/{lucia}")
-    moved = auth.client.post(
+    moved = save_person(
+        auth,
         f"/directory/people/{lucia}",
-        data={
-            "name": "Lucia Costa",
-            "email": "log@acme.test",
-            "role": "manager",
-            "unit": "Acme/People",
-            "manager_email": "ceo@acme.test",
-            "csrf_token": csrf_from(page.text),
-        },
+        name="Lucia Costa",
+        email="log@acme.test",
+        role="manager",
+        unit="Acme/People",
+        manager_email="ceo@acme.test",
     )
     assert moved.status_code == 302
     with app.app_context():
@@ -145,7 +122,7 @@ def test_a_deactivated_person_is_kept_but_cannot_sign_in(app, auth, make_user):
     email = make_user("worker@example.org")
     worker = Auth(app.test_client())
     worker.sign_in(email)
-    _hr(auth, make_user)
+    sign_in_hr(auth, make_user)
     with app.app_context():
         public_id = db.session.scalar(select(User.public_id).where(User.email == email))
     auth.post(
@@ -160,25 +137,22 @@ def test_a_deactivated_person_is_kept_but_cannot_sign_in(app, auth, make_user):
 
 
 def test_hr_cannot_make_anyone_an_administrator(app, auth, make_user):
-    _hr(auth, make_user)
-    page = auth.client.get("/directory/people/new")
-    refused = auth.client.post(
-        "/directory/people/new",
-        data={
-            "name": "Root",
-            "email": "root@acme.test",
-            "role": "admin",
-            "unit": "",
-            "manager_email": "",
-            "csrf_token": csrf_from(page.text),
-        },
+    sign_in_hr(auth, make_user)
+    refused = save_person(
+        auth,
+        NEW_PERSON,
+        name="Root",
+        email="root@acme.test",
+        role="admin",
+        unit="",
+        manager_email="",
     )
     assert refused.status_code == 200 and "Not a valid choice" in refused.text
 
 
 def test_the_admin_outbox_lists_messages_and_shows_each_link_on_its_own_page(app, auth, make_user):
     auth.sign_in(make_user("admin@example.org", role="admin", name="Ade Mensah"))
-    _upload(auth, CSV)
+    upload_org_chart(auth, CSV)
     page = auth.client.get("/admin/outbox").text
     assert "No SMTP server is configured" in page
     assert page.count("Open the activation message") == 3 and "/activate/" not in page
@@ -187,18 +161,15 @@ def test_the_admin_outbox_lists_messages_and_shows_each_link_on_its_own_page(app
 
 
 def test_a_unit_name_too_long_gets_a_clear_message_not_an_error(app, auth, make_user):
-    _hr(auth, make_user)
-    page = auth.client.get("/directory/people/new")
-    response = auth.client.post(
-        "/directory/people/new",
-        data={
-            "name": "Nia New",
-            "email": "nia@example.org",
-            "role": "manager",
-            "unit": "a" * 300,
-            "manager_email": "",
-            "csrf_token": csrf_from(page.text),
-        },
+    sign_in_hr(auth, make_user)
+    response = save_person(
+        auth,
+        NEW_PERSON,
+        name="Nia New",
+        email="nia@example.org",
+        role="manager",
+        unit="a" * 300,
+        manager_email="",
     )
     assert response.status_code == 200 and "at most 200 characters" in response.text
     with app.app_context():
@@ -225,8 +196,8 @@ def _tree_links(html: str) -> dict[str, str]:
 def test_the_directory_shows_the_chosen_units_path_and_children_not_the_whole_tree(
     app, auth, make_user
 ):
-    _hr(auth, make_user)
-    _upload(auth, WIDE)
+    sign_in_hr(auth, make_user)
+    upload_org_chart(auth, WIDE)
     assert _tree_links(auth.client.get("/directory/").text) == {"Acme": "6"}
     with app.app_context():
         operations = directory.ensure_unit(db.session, "Acme/Operations").public_id
@@ -238,8 +209,8 @@ def test_the_directory_shows_the_chosen_units_path_and_children_not_the_whole_tr
 def test_a_campaign_offers_units_down_to_departments_and_a_deeper_one_from_the_directory(
     app, auth, make_user
 ):
-    _hr(auth, make_user)
-    _upload(auth, WIDE)
+    sign_in_hr(auth, make_user)
+    upload_org_chart(auth, WIDE)
     page = auth.client.get("/hr/campaigns").text
     assert "Logistics (2)" in page and "Docks" not in page
     with app.app_context():
@@ -252,7 +223,7 @@ def test_a_campaign_offers_units_down_to_departments_and_a_deeper_one_from_the_d
 
 
 def test_the_navigation_marks_only_the_section_the_page_belongs_to(app, auth, make_user):
-    _hr(auth, make_user)
+    sign_in_hr(auth, make_user)
 
     def current(url: str) -> list[str]:
         return re.findall(r'aria-current="page">([^<]+)</a>', auth.client.get(url).text)

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 from sqlalchemy import func, select
 
 from coach.extensions import db
 from coach.models import OrgUnit, User
 
-from conftest import Auth, csrf_from
+from hr_builders import NEW_PERSON, save_person, sign_in_hr, upload_org_chart
 
 ELEVEN = "/".join(f"L{i}" for i in range(1, 12))
-
-
-def _hr(auth: Auth, make_user) -> None:  # type: ignore[no-untyped-def]
-    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena Brandt"))
 
 
 def _units(app) -> int:  # type: ignore[no-untyped-def]
@@ -26,17 +20,14 @@ def _units(app) -> int:  # type: ignore[no-untyped-def]
 def test_adding_a_person_in_a_unit_eleven_levels_deep_is_refused_at_the_unit_field(
     app, auth, make_user
 ):
-    _hr(auth, make_user)
-    page = auth.client.get("/directory/people/new")
-    response = auth.client.post(
-        "/directory/people/new",
-        data={
-            "name": "Nia New",
-            "email": "nia@example.org",
-            "role": "manager",
-            "unit": ELEVEN,
-            "csrf_token": csrf_from(page.text),
-        },
+    sign_in_hr(auth, make_user)
+    response = save_person(
+        auth,
+        NEW_PERSON,
+        name="Nia New",
+        email="nia@example.org",
+        role="manager",
+        unit=ELEVEN,
     )
     assert response.status_code == 200
     error = '<p class="error" id="unit-error">A unit path can have at most 10 levels'
@@ -47,20 +38,18 @@ def test_adding_a_person_in_a_unit_eleven_levels_deep_is_refused_at_the_unit_fie
 
 
 def test_moving_a_person_into_a_path_too_long_is_refused_and_they_stay_put(app, auth, make_user):
-    _hr(auth, make_user)
+    sign_in_hr(auth, make_user)
     with app.app_context():
         nia = db.session.scalar(select(User).where(User.email == "hr@example.org"))
         public_id = nia.public_id
     url = f"/directory/people/{public_id}"
-    response = auth.client.post(
+    response = save_person(
+        auth,
         url,
-        data={
-            "name": "Helena Brandt",
-            "email": "hr@example.org",
-            "role": "hr",
-            "unit": "/".join(["x" * 150] * 7),
-            "csrf_token": csrf_from(auth.client.get(url).text),
-        },
+        name="Helena Brandt",
+        email="hr@example.org",
+        role="hr",
+        unit="/".join(["x" * 150] * 7),
     )
     assert "A unit path can have at most 1000 characters." in response.text
     assert _units(app) == 0
@@ -69,33 +58,22 @@ def test_moving_a_person_into_a_path_too_long_is_refused_and_they_stay_put(app, 
 def test_an_upload_with_a_unit_path_too_deep_names_the_row_and_imports_nothing(
     app, auth, make_user
 ):
-    _hr(auth, make_user)
+    sign_in_hr(auth, make_user)
     csv = (
         "email,name,unit,manager_email,role\n"
         "ceo@acme.test,Camille Reyes,Acme,,manager\n"
         f"deep@acme.test,Dee Deep,{'/'.join(['u'] * 8000)},,manager\n"
     )
-    page = auth.client.get("/directory/import")
-    result = auth.client.post(
-        "/directory/import",
-        data={"csrf_token": csrf_from(page.text), "file": (io.BytesIO(csv.encode()), "org.csv")},
-        content_type="multipart/form-data",
-    )
+    result = upload_org_chart(auth, csv)
     text = result.text.replace("\n", "").replace("  ", "")
     assert "Nothing was imported" in text and "<td>3</td><td>unit</td>" in text
     assert _units(app) == 0
 
 
 def test_the_units_api_lists_a_ten_level_tree_with_paths(app, auth, make_user):
-    _hr(auth, make_user)
+    sign_in_hr(auth, make_user)
     ten = "/".join(f"L{i}" for i in range(1, 11))
-    page = auth.client.get("/directory/import")
-    csv = f"email,name,unit,manager_email,role\na@acme.test,A,{ten},,\n"
-    auth.client.post(
-        "/directory/import",
-        data={"csrf_token": csrf_from(page.text), "file": (io.BytesIO(csv.encode()), "org.csv")},
-        content_type="multipart/form-data",
-    )
+    upload_org_chart(auth, f"email,name,unit,manager_email,role\na@acme.test,A,{ten},,\n")
     node = auth.client.get("/api/v1/hr/units").get_json()["units"][0]
     for _ in range(9):
         assert node["people_including_below"] == 1
@@ -104,7 +82,7 @@ def test_the_units_api_lists_a_ten_level_tree_with_paths(app, auth, make_user):
 
 
 def test_units_left_by_a_hostile_import_can_be_cleared_once_nobody_is_in_them(app, auth, make_user):
-    _hr(auth, make_user)
+    sign_in_hr(auth, make_user)
     with app.app_context():  # a chain made before the limits, with someone at its bottom
         hr = db.session.scalar(select(User).where(User.email == "hr@example.org"))
         parent = None
@@ -118,15 +96,13 @@ def test_units_left_by_a_hostile_import_can_be_cleared_once_nobody_is_in_them(ap
         public_id = hr.public_id
         db.session.commit()
     url = f"/directory/people/{public_id}"
-    moved = auth.client.post(
+    moved = save_person(
+        auth,
         url,
-        data={
-            "name": "Helena Brandt",
-            "email": "hr@example.org",
-            "role": "hr",
-            "unit": "Acme/People",
-            "csrf_token": csrf_from(auth.client.get(url).text),
-        },
+        name="Helena Brandt",
+        email="hr@example.org",
+        role="hr",
+        unit="Acme/People",
     )
     assert moved.status_code == 302
     result = app.test_cli_runner().invoke(args=["remove-unused-units", "--yes"])

@@ -20,6 +20,7 @@ from coach.services.people import personal_data
 
 from conftest import csrf_from
 from feedback_helpers import open_round_with, raters
+from hr_builders import NEW_PERSON, save_person
 
 SAM, OLGA, ADMIN = "sam@example.org", "olga@example.org", "ada@example.org"
 
@@ -82,17 +83,8 @@ def test_asking_again_while_a_request_is_open_sends_no_more_mail(app, auth, make
 
 
 def _add_person(auth, name: str, email: str):  # type: ignore[no-untyped-def]
-    page = auth.client.get("/directory/people/new")
-    return auth.client.post(
-        "/directory/people/new",
-        data={
-            "name": name,
-            "email": email,
-            "role": "manager",
-            "unit": "",
-            "manager_email": "",
-            "csrf_token": csrf_from(page.text),
-        },
+    return save_person(
+        auth, NEW_PERSON, name=name, email=email, role="manager", unit="", manager_email=""
     )
 
 

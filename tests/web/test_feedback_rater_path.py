@@ -13,42 +13,20 @@ from coach.models import FeedbackResponse, Invitation, InvitationState, RaterDra
 from coach.models._common import utcnow
 
 from conftest import csrf_from, is_checked
-from feedback_helpers import invitation_of, open_round_with, raters
+from feedback_helpers import (
+    answer_every_page,
+    arrive,
+    invitation_of,
+    open_round_with,
+    raters,
+    submit_review,
+)
 
 
 def _setup(app, make_user, spec=None):  # type: ignore[no-untyped-def]
     make_user("subject@example.org", name="Sam Subject")
     with app.app_context():
         return open_round_with("subject@example.org", raters(spec or {"peer": 3}))
-
-
-def _arrive(client, link: str) -> str:
-    response = client.get(link)
-    assert response.status_code == 302
-    assert "/r/" not in response.headers["Location"]  # the token left the address bar
-    return response.headers["Location"]
-
-
-def _answer_all(app, client, welcome: str, value: str = "4") -> None:  # type: ignore[no-untyped-def]
-    with app.app_context():
-        instrument = default_instrument()
-        pages = [[i.id for i in instrument.items_on(p)] for p in instrument.pages]
-    for number, items in enumerate(pages, start=1):
-        url = f"{welcome}/pages/{number}"
-        token = csrf_from(client.get(url).text)
-        data = {item: value for item in items} | {
-            "action": "next",
-            "csrf_token": token,
-            "comment": f"Comment on page {number}",
-        }
-        assert client.post(url, data=data).status_code == 302
-
-
-def _submit(client, welcome: str):  # type: ignore[no-untyped-def]
-    page = client.get(f"{welcome}/review")
-    if page.status_code != 200:
-        return page
-    return client.post(f"{welcome}/review", data={"csrf_token": csrf_from(page.text)})
 
 
 def _responses(app) -> int:  # type: ignore[no-untyped-def]
@@ -59,12 +37,12 @@ def _responses(app) -> int:  # type: ignore[no-untyped-def]
 def test_a_rater_answers_through_their_link_and_submits_once(app, make_user):
     _, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
+    welcome = arrive(client, links["peer0@example.org"])
     page = client.get(welcome)
     assert "Feedback for Sam Subject" in page.text and "anonymous" in page.text
     assert page.headers["Referrer-Policy"] == "no-referrer"
-    _answer_all(app, client, welcome)
-    done = _submit(client, welcome)
+    answer_every_page(app, client, welcome)
+    done = submit_review(client, welcome)
     assert done.headers["Location"].endswith("/rate/thanks")
     with app.app_context():
         response = db.session.scalar(select(FeedbackResponse))
@@ -77,7 +55,7 @@ def test_a_rater_answers_through_their_link_and_submits_once(app, make_user):
 def test_observer_wording_is_shown_to_raters(app, make_user):
     _, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
+    welcome = arrive(client, links["peer0@example.org"])
     page = client.get(f"{welcome}/pages/1").text
     with app.app_context():
         item = default_instrument().items[0]
@@ -87,13 +65,13 @@ def test_observer_wording_is_shown_to_raters(app, make_user):
 def test_a_rater_can_save_and_come_back_with_the_same_link(app, make_user):
     _, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
+    welcome = arrive(client, links["peer0@example.org"])
     with app.app_context():
         first_item = default_instrument().items[0].id
     token = csrf_from(client.get(f"{welcome}/pages/1").text)
     client.post(f"{welcome}/pages/1", data={first_item: "2", "action": "save", "csrf_token": token})
     later = app.test_client()  # a new browser, same e-mail link
-    welcome_again = _arrive(later, links["peer0@example.org"])
+    welcome_again = arrive(later, links["peer0@example.org"])
     page = later.get(f"{welcome_again}/pages/1").text
     assert is_checked(page, first_item, "2")
 
@@ -101,9 +79,9 @@ def test_a_rater_can_save_and_come_back_with_the_same_link(app, make_user):
 def test_a_second_submit_and_a_replayed_link_store_nothing_more(app, make_user):
     _, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
-    _answer_all(app, client, welcome)
-    _submit(client, welcome)
+    welcome = arrive(client, links["peer0@example.org"])
+    answer_every_page(app, client, welcome)
+    submit_review(client, welcome)
     again = client.get(f"{welcome}/review")
     assert again.status_code in (404, 410)
     replay = app.test_client().get(links["peer0@example.org"])
@@ -114,8 +92,8 @@ def test_a_second_submit_and_a_replayed_link_store_nothing_more(app, make_user):
 def test_two_racing_submits_store_one_response(app, make_user):
     _, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
-    _answer_all(app, client, welcome)
+    welcome = arrive(client, links["peer0@example.org"])
+    answer_every_page(app, client, welcome)
     token = csrf_from(client.get(f"{welcome}/review").text)
     cookie = client.get_cookie("session").value
     results: list[int] = []
@@ -162,7 +140,7 @@ def test_expired_revoked_and_made_up_links_get_a_clear_page_and_store_nothing(ap
 def test_an_expired_form_gives_the_page_back_with_answers_kept(app, make_user):
     _, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
+    welcome = arrive(client, links["peer0@example.org"])
     with app.app_context():
         first_item = default_instrument().items[0].id
     page = client.post(
@@ -178,7 +156,7 @@ def test_an_expired_form_gives_the_page_back_with_answers_kept(app, make_user):
 def test_a_link_stops_working_once_the_round_closes(app, make_user):
     round_id, links = _setup(app, make_user)
     client = app.test_client()
-    welcome = _arrive(client, links["peer0@example.org"])
+    welcome = arrive(client, links["peer0@example.org"])
     with app.app_context():
         from coach.models import FeedbackRound
         from coach.services.feedback import rounds

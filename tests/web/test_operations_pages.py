@@ -13,11 +13,9 @@ from flask_migrate import upgrade
 
 from coach import create_app, logging_setup
 from coach.extensions import db, limiter
-from coach.instruments_registry import default_instrument
 from coach.services.people import directory
 
-from conftest import csrf_from
-from feedback_helpers import open_round_with, raters
+from feedback_helpers import answer_every_page, arrive, open_round_with, raters, submit_review
 from plan_helpers import submit_assessment
 
 TOKEN = "operator-scrape-token-0123456789abcdef"
@@ -32,21 +30,6 @@ def _value(text: str, name: str, labels: str = "") -> float:
     pattern = re.escape(name + (f"{{{labels}}}" if labels else "")) + r" ([0-9.e+-]+)\n"
     found = re.search(pattern, text)
     return float(found.group(1)) if found else 0.0
-
-
-def _submit_as_rater(app, client, link: str) -> None:  # type: ignore[no-untyped-def]
-    welcome = client.get(link).headers["Location"]
-    with app.app_context():
-        instrument = default_instrument()
-        pages = [[i.id for i in instrument.items_on(p)] for p in instrument.pages]
-    for number, items in enumerate(pages, start=1):
-        url = f"{welcome}/pages/{number}"
-        token = csrf_from(client.get(url).text)
-        answers = {item: "4" for item in items}
-        assert client.post(url, data={**answers, "action": "next", "csrf_token": token}).status_code
-    review = client.get(f"{welcome}/review")
-    done = client.post(f"{welcome}/review", data={"csrf_token": csrf_from(review.text)})
-    assert done.headers["Location"].endswith("/rate/thanks")
 
 
 @pytest.fixture
@@ -127,7 +110,10 @@ def test_failed_sign_ins_and_rater_submissions_move_the_counters(
     before = _scrape(client).text
 
     assert auth.sign_in("subject@example.org", "not the password").status_code == 200
-    _submit_as_rater(app, app.test_client(), links["peer0@example.org"])
+    rater = app.test_client()
+    welcome = arrive(rater, links["peer0@example.org"])
+    answer_every_page(app, rater, welcome)
+    assert submit_review(rater, welcome).headers["Location"].endswith("/rate/thanks")
     after = _scrape(client).text
 
     failed = "coach_failed_sign_ins_total"

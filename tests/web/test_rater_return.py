@@ -12,17 +12,13 @@ from coach.instruments_registry import default_instrument
 from coach.web.base_url import base_url_mismatch
 
 from conftest import csrf_from
-from feedback_helpers import open_round_with, raters
+from feedback_helpers import answer_every_page, arrive, open_round_with, raters, submit_review
 
 
 def _links(app, make_user):  # type: ignore[no-untyped-def]
     make_user("subject@example.org", name="Sam Subject")
     with app.app_context():
         return open_round_with("subject@example.org", raters({"peer": 3}))[1]
-
-
-def _welcome(client, link: str) -> str:  # type: ignore[no-untyped-def]
-    return client.get(link).headers["Location"]
 
 
 def _first_page_items(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -34,16 +30,9 @@ def _first_page_items(app) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_used_link_says_already_submitted_thank_you_and_not_nothing_stored(app, make_user):
     links = _links(app, make_user)
     client = app.test_client()
-    welcome = _welcome(client, links["peer0@example.org"])
-    with app.app_context():
-        instrument = default_instrument()
-        pages = [[i.id for i in instrument.items_on(p)] for p in instrument.pages]
-    for number, items in enumerate(pages, start=1):
-        url = f"{welcome}/pages/{number}"
-        token = csrf_from(client.get(url).text)
-        client.post(url, data={i: "4" for i in items} | {"action": "next", "csrf_token": token})
-    review = client.get(f"{welcome}/review")
-    client.post(f"{welcome}/review", data={"csrf_token": csrf_from(review.text)})
+    welcome = arrive(client, links["peer0@example.org"])
+    answer_every_page(app, client, welcome)
+    submit_review(client, welcome)
 
     again = app.test_client().get(links["peer0@example.org"])
 
@@ -54,7 +43,7 @@ def test_a_used_link_says_already_submitted_thank_you_and_not_nothing_stored(app
 def test_a_rater_who_saved_and_returns_sees_continue_with_how_many_are_answered(app, make_user):
     links = _links(app, make_user)
     client = app.test_client()
-    welcome = _welcome(client, links["peer0@example.org"])
+    welcome = arrive(client, links["peer0@example.org"])
     assert ">Start</a>" in client.get(welcome).text
     items = _first_page_items(app)
     token = csrf_from(client.get(f"{welcome}/pages/1").text)
@@ -62,7 +51,7 @@ def test_a_rater_who_saved_and_returns_sees_continue_with_how_many_are_answered(
     client.post(f"{welcome}/pages/1", data=answers | {"action": "save", "csrf_token": token})
 
     later = app.test_client()
-    page = later.get(_welcome(later, links["peer0@example.org"])).text
+    page = later.get(arrive(later, links["peer0@example.org"])).text
 
     assert "Continue (3 of 72 answered)" in page
     assert ">Start</a>" not in page
