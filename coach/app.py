@@ -29,36 +29,43 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         assets,
         cli,
         compression,
+        db_sqlite,
         errors,
+        extensions,
         health,
         hr_cache,
+        instruments_registry,
+        log_redaction,
         logging_setup,
+        mail,
         metrics,
+        proxies,
+        request_limits,
         security,
+        web,
     )
-    from coach.extensions_setup import register_extensions
-    from coach.instruments_registry import register_instruments
-    from coach.log_redaction import register as redact_logs
-    from coach.mail_setup import register_mail
-    from coach.proxies import register as trust_proxies
-    from coach.web import navigation, register_blueprints
+    from coach.services.hr import summary as hr_summary
+    from coach.web import navigation
 
     compression.register(app)  # first registered, so it runs after every other hook
     logging_setup.register(app)  # JSON lines when COACH_LOG_FORMAT=json
     metrics.register(app)  # times every request; /metrics for the operator
-    register_instruments(app)
+    instruments_registry.register(app)  # instruments and action libraries, loaded once
     hr_cache.register(app)  # protected HR tables, computed once per summary version
-    register_extensions(app)
-    register_blueprints(app)
+    request_limits.register(app)  # before CSRF: nothing reads a body before its limits apply
+    extensions.register(app)
+    db_sqlite.register(app)  # SQLite pragmas and writers that begin IMMEDIATE
+    hr_summary.listen()  # a closing 360 round updates the HR summary in its transaction
+    web.register(app)  # the blueprints
     health.register(app)  # /healthz and /readyz for the load balancer
     navigation.register(app)
     cli.register(app)
     errors.register(app)
-    security.register(app)
+    security.register(app)  # who is signed in, headers, session lifetimes
     assets.register(app)
-    register_mail(app)
-    redact_logs(app)  # no link secret in the app's own log lines
-    trust_proxies(app)  # forwarded headers only from COACH_TRUSTED_PROXIES (none by default)
+    mail.register(app)  # in-app delivery of the outbox when SMTP is configured
+    log_redaction.register(app)  # no link secret in the app's own log lines
+    proxies.register(app)  # forwarded headers only from COACH_TRUSTED_PROXIES (none by default)
     return app
 
 

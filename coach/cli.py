@@ -16,7 +16,7 @@ from coach.coaching.actions import LIBRARY_FILE, validate_action_library
 from coach.config import Settings
 from coach.extensions import db
 from coach.instrument import load_instruments, validate_directory
-from coach.instruments_registry import default_instrument
+from coach.instruments_registry import action_library, default_instrument, instruments
 from coach.models import Role
 from coach.services.accounts import accounts
 from coach.services.people import org_import
@@ -141,29 +141,19 @@ def send_checkin_reminders() -> None:
 def seed_synthetic(people: int, seed: int) -> None:
     """Build a synthetic organisation of PEOPLE with assessments and 360 rounds."""
     from coach.services.demo import synthetic
+    from coach.services.hr.summary import rebuild_summaries
 
     started = time.perf_counter()
     summary = synthetic.seed_synthetic(
         db.session, default_instrument(), people, seed, progress=lambda m: click.echo(f"  {m}")
     )
-    refresh = _summary_rebuilder()
-    if refresh is not None:
-        click.echo("  rebuilding the HR summary tables")
-        refresh(db.session)
+    click.echo("  rebuilding the HR summary tables")
+    rebuild_summaries(db.session, instruments(), every_instrument=True)
     click.echo(
         f"Seeded {summary.people} people in {summary.units} units, {summary.assessments} "
         f"assessments, {summary.rounds} rounds, {summary.responses} responses "
         f"in {time.perf_counter() - started:.1f} s."
     )
-
-
-def _summary_rebuilder():  # type: ignore[no-untyped-def]
-    """The HR summary rebuild, when that module is installed (it follows bulk loads)."""
-    try:
-        from coach.services.hr.summary import rebuild_summaries
-    except ImportError:
-        return None
-    return rebuild_summaries
 
 
 @click.command("import-responses")
@@ -172,7 +162,6 @@ def _summary_rebuilder():  # type: ignore[no-untyped-def]
 @with_appcontext
 def import_responses(instrument_id: str, csv_file: Path) -> None:
     """Import responses for INSTRUMENT_ID (email, rater_group, date, one column per item)."""
-    from coach.instruments_registry import instruments
     from coach.services.feedback import response_import
 
     instrument = instruments().get(instrument_id)
@@ -211,8 +200,6 @@ def erase_person(email: str, yes: bool) -> None:
 
 
 def _instrument_named(instrument_id: str | None):  # type: ignore[no-untyped-def]
-    from coach.instruments_registry import instruments
-
     if instrument_id is None:
         return default_instrument()
     found = instruments().get(instrument_id)
@@ -280,7 +267,7 @@ def rebuild_hr_summaries() -> None:
     started = time.perf_counter()
     rows = variance_pool.rebuild(db.session)
     _progress(started)(f"pooled rater variance: {rows} rows")
-    rebuild_summaries(db.session, progress=_progress(started))
+    rebuild_summaries(db.session, instruments(), progress=_progress(started), every_instrument=True)
     click.echo(f"HR summaries rebuilt in {time.perf_counter() - started:.1f} s.")
 
 
@@ -293,8 +280,13 @@ def export_org(outdir: Path, instrument_id: str | None) -> None:
     from coach.services.hr import exports
 
     started = time.perf_counter()
+    instrument = _instrument_named(instrument_id)
     written = exports.export_org(
-        db.session, _instrument_named(instrument_id), outdir, progress=_progress(started)
+        db.session,
+        instrument,
+        action_library(instrument.id),
+        outdir,
+        progress=_progress(started),
     )
     for name, rows in written.items():
         click.echo(f"  {outdir / name}: {rows} rows")

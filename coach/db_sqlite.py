@@ -1,4 +1,8 @@
-"""SQLite: a transaction takes the write lock with BEGIN IMMEDIATE, never by upgrading a read.
+"""SQLite: its connection pragmas, and a transaction takes the write lock with BEGIN
+IMMEDIATE, never by upgrading a read.
+
+Every SQLite connection gets WAL, a 5-second busy timeout and enforced foreign keys
+(:func:`pragmas`, installed for every engine of the process by :func:`register`).
 
 Why: under WAL, a transaction that starts as a reader (``BEGIN`` or pysqlite's implicit
 one) and later writes must upgrade its lock. If another connection committed in between,
@@ -52,15 +56,29 @@ _WRITE_SQL = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|SAV
 
 
 def register(app: Flask) -> None:
-    """Install the recipe on the application's SQLite engines (other dialects untouched)."""
+    """Pragmas on every SQLite connection of the process; the recipe on the application's
+    SQLite engines (other dialects untouched). Call after ``coach.extensions.register``."""
     from coach.extensions import db
 
+    if not event.contains(Engine, "connect", pragmas):
+        event.listen(Engine, "connect", pragmas)  # the limiter's own engine needs them too
     with app.app_context():
         engines = list(db.engines.values())
     for engine in engines:
         if engine.dialect.name == "sqlite":
             install(engine)
             make_private(engine)
+
+
+def pragmas(dbapi_connection: Any, _record: object) -> None:
+    """WAL, a busy timeout and enforced foreign keys on every SQLite connection."""
+    if not type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
 
 
 def make_private(engine: Engine) -> None:

@@ -15,13 +15,12 @@ from flask import Blueprint, Flask, Response, current_app
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from coach.extensions import db
-from coach.extensions_setup import MIGRATIONS_DIR
+from coach import instruments_registry
+from coach.extensions import MIGRATIONS_DIR, db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("coach.health")
 _HEADS = "coach.migration_heads"
-_INSTRUMENTS = "coach.instruments"
 
 
 def _plain(body: str, status: int) -> Response:
@@ -48,7 +47,7 @@ def readyz() -> Response:
 
 def readiness_problem(app: Flask) -> str:
     """Why the app cannot serve yet, for the log; the empty string when it can."""
-    if not app.extensions.get(_INSTRUMENTS):
+    if not instruments_registry.loaded(app):
         return "no instrument loaded"
     try:
         with db.engine.connect() as connection:

@@ -3,7 +3,8 @@
 A message is written in the same transaction as the change that causes it, so it is never
 lost, and never sent for a change that was rolled back. Delivery claims one message at a
 time with a conditional UPDATE, so several workers (or the send-mail command beside a
-running app) never send the same message twice.
+running app) never send the same message twice. ``register`` starts that delivery inside
+the app when an SMTP server is configured.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from sqlalchemy import or_, select, update
+from blinker import Namespace
+from flask import Flask
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from coach.config import Settings
+from coach.extensions import db
 from coach.models import MessageStatus, OutboxMessage, User
 from coach.models._common import utcnow
 
@@ -40,6 +44,8 @@ BACKOFF = (
 STALE_CLAIM = timedelta(minutes=10)  # a worker that died mid-send releases its claim after this
 SMTP_TIMEOUT = 20
 QUEUED_FLAG = "coach.mail_queued"
+pass_finished = Namespace().signal("coach.mail-pass-finished")
+"""Sent by the background sender after each delivery pass (coach/metrics.py listens)."""
 
 
 def enqueue(
@@ -249,3 +255,25 @@ class BackgroundSender:
             except Exception:  # the sender must outlive a bad pass (database down, ...)
                 logging.getLogger("coach.mail").exception("mail delivery pass failed")
                 time.sleep(self._interval)
+
+
+def register(app: Flask) -> None:
+    """Deliver from a background thread per worker; wake it when a commit queued mail."""
+    settings = app.config["COACH"]
+    if not smtp_configured(settings) or app.config.get("TESTING"):
+        return  # messages wait in the outbox; `flask send-mail` or the admin page handle them
+
+    def deliver() -> None:
+        with app.app_context():
+            deliver_due(db.session, settings)
+            db.session.remove()
+        pass_finished.send(app)
+
+    sender = BackgroundSender(deliver)
+    app.before_request(sender.ensure_started)
+
+    def wake_sender(session: Session) -> None:
+        if session.info.pop(QUEUED_FLAG, False):
+            sender.nudge()
+
+    event.listen(Session, "after_commit", wake_sender)

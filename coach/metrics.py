@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.dml import Update
 
+from coach import mail
 from coach.extensions import db
 from coach.models import (
     Assessment,
@@ -85,7 +86,7 @@ _RESPONSES = FeedbackResponse.__tablename__
 _ASSESSMENTS = Assessment.__tablename__
 
 
-def mail_heartbeat() -> None:
+def mail_heartbeat(_sender: object = None) -> None:
     """Record that the background mail sender finished a pass just now."""
     MAIL_HEARTBEAT.set(time.time())
 
@@ -155,10 +156,14 @@ def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-event.listen(Session, "after_flush", _count_flushed)
-event.listen(Session, "do_orm_execute", _count_statements, retval=True)
-event.listen(Session, "after_commit", _count_committed)
-event.listen(Session, "after_rollback", _forget)
+def _listen() -> None:
+    """Count submissions and failed sign-ins in every session (once per process)."""
+    if event.contains(Session, "after_flush", _count_flushed):
+        return
+    event.listen(Session, "after_flush", _count_flushed)
+    event.listen(Session, "do_orm_execute", _count_statements, retval=True)
+    event.listen(Session, "after_commit", _count_committed)
+    event.listen(Session, "after_rollback", _forget)
 
 
 class _OutboxCollector(Collector):
@@ -247,8 +252,11 @@ def metrics() -> Response:
 
 
 def register(app: Flask) -> None:
-    """Time every request and mount /metrics (token from COACH_METRICS_TOKEN)."""
+    """Time every request, count submissions, note each mail pass and mount /metrics (token
+    from COACH_METRICS_TOKEN)."""
     app.config.setdefault("COACH_METRICS_TOKEN", app.config["COACH"].metrics_token)
     app.before_request(_start_timer)
     app.after_request(_observe)
+    _listen()
+    mail.pass_finished.connect(mail_heartbeat)  # blinker ignores a second connect
     app.register_blueprint(bp)

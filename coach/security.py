@@ -1,4 +1,5 @@
-"""Response headers on every page, and session lifetimes checked on every request."""
+"""Who is signed in, response headers on every page, and session lifetimes checked on every
+request."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from flask import Flask, abort, flash, redirect, render_template, request, sessi
 from flask_login import current_user, logout_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
+
+from coach.extensions import db, login_manager
+from coach.models import User
 
 CHART_CDN = "https://cdn.jsdelivr.net"
 _STARTED, _SEEN = "started_at", "seen_at"
@@ -32,8 +36,16 @@ def _refuse(code: int, title: str, message: str) -> tuple[str, int]:
     return page, code
 
 
+def load_user(session_token: str) -> User | None:
+    """The active person a session cookie's token belongs to (Flask-Login's user loader)."""
+    return db.session.scalar(
+        db.select(User).where(User.session_token == session_token, User.active.is_(True))
+    )
+
+
 def register(app: Flask) -> None:
-    """Install the checks and the headers."""
+    """Load the signed-in person; install the checks and the headers."""
+    login_manager.user_loader(load_user)
     settings = app.config["COACH"]
 
     @app.before_request

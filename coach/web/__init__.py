@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 
-def register_blueprints(app: Flask) -> None:
+def register(app: Flask) -> None:
     """Mount every blueprint."""
     from coach.web.admin.routes import bp as admin_bp
     from coach.web.api.routes import bp as api_bp

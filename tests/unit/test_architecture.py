@@ -62,3 +62,59 @@ def test_every_module_outside_the_pure_packages_is_forbidden_to_them():
     }
     missing = sorted(f"coach.{m}" for m in top_level - set(PURE) if f"coach.{m}" not in forbidden)
     assert not missing, f"add to the pure packages' forbidden_modules: {missing}"
+
+
+def _top_level_modules() -> list[Path]:
+    return sorted([*COACH.glob("*.py"), COACH / "web" / "__init__.py"])
+
+
+def _is_event_listen(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("listen", "listens_for")
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "event"
+    )
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(p for p in COACH.rglob("*.py") if "migrations" not in p.parts),
+    ids=lambda p: str(p.relative_to(COACH)),
+)
+def test_importing_a_module_installs_no_database_listener(module: Path):
+    """SQLAlchemy listeners are installed by the app factory (a register or listen function),
+    never as a side effect of an import."""
+    tree = ast.parse(module.read_text(), filename=str(module))
+    for node in tree.body:
+        decorators = node.decorator_list if isinstance(node, ast.FunctionDef) else []
+        at_import = [node.value] if isinstance(node, ast.Expr) else decorators
+        assert not any(_is_event_listen(n) for n in at_import), (
+            f"{module.name}:{node.lineno} installs a listener when imported"
+        )
+
+
+def test_services_own_no_loaded_data_and_read_no_settings():
+    """Instruments and action libraries are the app's (coach/instruments_registry.py) and are
+    passed to services; a service never reads the environment or caches what it loaded."""
+    for module in (COACH / "services").rglob("*.py"):
+        text = module.read_text()
+        assert "Settings.from_env" not in text, f"{module.name} reads the settings itself"
+        assert "load_instruments(" not in text, f"{module.name} loads instruments itself"
+        assert "load_action_library(" not in text, f"{module.name} loads an action library"
+
+
+def test_the_factory_wires_every_infrastructure_module_through_its_register():
+    """One way in: ``register(app)``, called from coach/app.py; no ``register_*`` aliases and
+    no ``*_setup`` module beside the module it sets up."""
+    factory = (COACH / "app.py").read_text()
+    for module in _top_level_modules():
+        tree = ast.parse(module.read_text(), filename=str(module))
+        names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert not [n for n in names if n.startswith("register_")], module.name
+        name = "web" if module.name == "__init__.py" else module.stem
+        if "register" in names and name != "cli_demo" and name != "cli_units":
+            assert f"{name}.register(app)" in factory, f"app.py does not call {name}.register"
+        if name.endswith("_setup"):
+            assert not (COACH / f"{name.removesuffix('_setup')}.py").exists(), module.name

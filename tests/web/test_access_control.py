@@ -28,9 +28,13 @@ from sqlalchemy import String, inspect, select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Rule
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.models import Milestone, OutboxMessage, TokenPurpose, User
 from coach.models._common import new_public_id
 from coach.services.accounts import account_links, passwords
@@ -244,7 +248,7 @@ def world(app: Flask, make_user) -> World:  # type: ignore[no-untyped-def]
         plan = plans.start_plan(
             db.session,
             owner,
-            plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES),
+            plans.plan_start(db.session, owner, instruments(), action_libraries()),
             ["delegation"],
         )
         goal = plan_goals.add_goal(
@@ -288,7 +292,7 @@ def world(app: Flask, make_user) -> World:  # type: ignore[no-untyped-def]
 
 
 def _library():  # type: ignore[no-untyped-def]
-    return plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
+    return action_library(default_instrument().id)
 
 
 def _link_token(user: User, purpose: TokenPurpose) -> str:

@@ -11,9 +11,8 @@ from io import BytesIO
 
 from sqlalchemy import select
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import instruments
+from coach.instruments_registry import action_libraries, instruments
 from coach.models import AccountToken, AuditEvent, DevelopmentPlan, OutboxMessage, User
 from coach.services.plans import development_plans as plans
 
@@ -179,7 +178,7 @@ def _shared_plan(app) -> str:  # type: ignore[no-untyped-def]
         set_manager(MAYA, BEA)
         submit_assessment(MAYA, {"delegation": 2})
         owner = db.session.scalar(select(User).where(User.email == MAYA))
-        start = plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES)
+        start = plans.plan_start(db.session, owner, instruments(), action_libraries())
         plan = plans.start_plan(db.session, owner, start, ["delegation"])
         plans.set_sharing(db.session, plan, True)
         url = f"/plans/{plan.public_id}"

@@ -14,9 +14,13 @@ import io
 import re
 from datetime import date, timedelta
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.services.people import directory
 from coach.services.plans import development_plans as plans
 from coach.services.plans import goals as plan_goals
@@ -45,7 +49,7 @@ PEOPLE = re.compile(r"<dt>People with an active plan</dt><dd>(\d+)</dd>")
 def _plan_for(email: str, n: int) -> None:
     submit_assessment(email)
     owner = user(email)
-    start = plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES)
+    start = plans.plan_start(db.session, owner, instruments(), action_libraries())
     assert start is not None
     plan = plans.start_plan(db.session, owner, start, ["delegation"])
     draft = GoalDraft(
@@ -59,7 +63,7 @@ def _plan_for(email: str, n: int) -> None:
         start_date=TODAY - timedelta(days=28),
         due_date=TODAY + timedelta(days=28),
     )
-    library = plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
+    library = action_library(default_instrument().id)
     goal = plan_goals.add_goal(db.session, plan, draft, default_instrument(), library, TODAY)
     if n % 2:
         plan_goals.record_checkin(db.session, goal, 6, TODAY, "", TODAY)  # on track

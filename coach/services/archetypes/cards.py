@@ -9,19 +9,12 @@ lowest scales (relative to the organisation). Numpy only: safe for a web request
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coach.coaching.actions import (
-    LIBRARY_FILE,
-    ActionLibrary,
-    ActionLibraryError,
-    load_action_library,
-)
-from coach.config import Settings
+from coach.coaching.actions import ActionLibrary
 from coach.instrument import Instrument
 from coach.models import ArchetypeAssignment
 from coach.scoring.hr_anonymity import HR_MIN_N
@@ -31,19 +24,6 @@ from coach.services.archetypes import assignment as archetype_assignment
 METHODS = {"kmeans": "k-means", "gmm": "Gaussian mixture", "prototypes": "theory prototypes"}
 LOWEST_SCALES = 2
 ACTIONS_PER_SCALE = 2
-_LIBRARIES: dict[tuple[str, str, str], ActionLibrary | None] = {}
-
-
-def action_library(instrument: Instrument) -> ActionLibrary | None:
-    """The instrument's action library from the questionnaire folder (None when invalid)."""
-    folder = Settings.from_env().questionnaires_dir
-    key = (str(folder), instrument.id, instrument.version)
-    if key not in _LIBRARIES:
-        try:
-            _LIBRARIES[key] = load_action_library(Path(folder) / LIBRARY_FILE, instrument)
-        except (ActionLibraryError, OSError):  # no library, or an invalid one: no actions
-            _LIBRARIES[key] = None
-    return _LIBRARIES[key]
 
 
 def _sizes(session: Session, instrument_id: str, run_id: int) -> dict[str, int]:
@@ -58,9 +38,7 @@ def _sizes(session: Session, instrument_id: str, run_id: int) -> dict[str, int]:
     return {key: n for key, n in rows}
 
 
-def _actions(library: ActionLibrary | None, scale_ids: list[str]) -> list[dict[str, str]]:
-    if library is None:
-        return []
+def _actions(library: ActionLibrary, scale_ids: list[str]) -> list[dict[str, str]]:
     out = []
     for scale_id in scale_ids:
         for action in library.for_scale(scale_id)[:ACTIONS_PER_SCALE]:
@@ -96,8 +74,12 @@ def _quality(run: Any, model: Any) -> dict[str, Any]:
     }
 
 
-def archetype_cards(session: Session, instrument: Instrument) -> dict[str, Any]:
-    """The current model's cards and quality, or ``available: False`` before any recluster."""
+def archetype_cards(
+    session: Session, instrument: Instrument, library: ActionLibrary
+) -> dict[str, Any]:
+    """The current model's cards and quality, or ``available: False`` before any recluster.
+
+    ``library`` is the instrument's action library (the app loaded it at start-up)."""
     run = archetype_assignment.current_run(session, instrument.id)
     base = {
         "instrument": instrument.id,
@@ -112,7 +94,6 @@ def archetype_cards(session: Session, instrument: Instrument) -> dict[str, Any]:
     total = sum(sizes.values())
     shown = partition_shown(total, sizes)
     names = {s.id: s.name for s in instrument.scales}
-    library = action_library(instrument)
     cards = []
     for i, key in enumerate(model.keys):
         z = model.centroids_z[i]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coach.coaching import ActionLibrary
 from coach.instrument import Instrument
 from coach.models import OrgUnit, User
 from coach.services.archetypes import cards as archetype_cards
@@ -219,10 +220,12 @@ def audited_csv(
 def export_org(
     session: Session,
     instrument: Instrument,
+    library: ActionLibrary,
     folder: Path,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Every unit's default view, the archetypes and the psychometrics, as CSV files; audited."""
+    """Every unit's default view, the archetypes (with ``library``'s actions) and the
+    psychometrics, as CSV files; audited."""
     say = progress or (lambda _message: None)
     folder.mkdir(parents=True, exist_ok=True)
     units: list[OrgUnit | None] = [
@@ -237,7 +240,7 @@ def export_org(
             say(f"{count} of {len(units)} units")
     written = {"summary.csv": len(rows)}
     (folder / "summary.csv").write_text(to_csv(rows), encoding="utf-8")
-    cards = archetype_rows(archetype_cards.archetype_cards(session, instrument))
+    cards = archetype_rows(archetype_cards.archetype_cards(session, instrument, library))
     (folder / "archetypes.csv").write_text(to_csv(cards), encoding="utf-8")
     written["archetypes.csv"] = len(cards)
     cached = instrument_quality.cached_quality(session, instrument.id)

@@ -1,9 +1,9 @@
 """What HR may see of development plans: counts across people, never goal text.
 
-Goal figures for a slice of fewer than ``MIN_PEOPLE_FOR_HR`` people are withheld, like any
-HR slice of fewer than 5 people. Which units HR may see at all is decided over the whole
-tree by ``hr_plans``. Bounded queries: a count, the latest check-in per goal (a window
-function), and the goals' own figures.
+Goal figures for a slice of fewer than ``HR_MIN_N`` people are withheld, like any other HR
+figure: fewer would let HR read one person's progress. Which units HR may see at all is
+decided over the whole tree by ``hr_plans``. Bounded queries: a count, the latest check-in
+per goal (a window function), and the goals' own figures.
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from coach.coaching import Direction, GoalState, goal_status
 from coach.models import CheckIn, DevelopmentPlan, Goal, OrgUnit, User
 from coach.scoring.hr_anonymity import HR_MIN_N
 
-MIN_PEOPLE_FOR_HR = HR_MIN_N
-"""Goal figures for fewer than 5 people would let HR read one person's progress."""
-
 
 def plan_aggregates(
     session: Session, unit: OrgUnit | None = None, today: date | None = None
@@ -29,7 +26,7 @@ def plan_aggregates(
     """Counts for HR: people with an active plan, goals by status, share on track; no text.
 
     ``share_on_track`` is (on track + done) / goals under way (not "not started"). Below
-    MIN_PEOPLE_FOR_HR people the goal figures are None and ``suppressed`` is True.
+    HR_MIN_N people the goal figures are None and ``suppressed`` is True.
     """
     today = today or date.today()
     owners = select(DevelopmentPlan.id).join(User, User.id == DevelopmentPlan.owner_id)
@@ -50,8 +47,8 @@ def plan_aggregates(
         "goals": None,
         "goals_by_status": None,
         "share_on_track": None,
-        "suppressed": people < MIN_PEOPLE_FOR_HR,
-        "min_people": MIN_PEOPLE_FOR_HR,
+        "suppressed": people < HR_MIN_N,
+        "min_people": HR_MIN_N,
     }
     if result["suppressed"]:
         return result

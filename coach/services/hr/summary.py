@@ -11,9 +11,12 @@ When scores change, only the person concerned is recomputed: their old facts are
 of every row they were added to and the new ones added (``refresh_person``). Hooks:
 
 - a submitted self-assessment (``record_assessment``, called from ``lock_and_score``);
-- a 360 round that closes: a session listener notices the round's state becoming
-  ``closed`` in any flush and recomputes its subject in the same transaction (the others'
-  figures count closed rounds only, so a response written to an open round changes nothing);
+- a 360 round that closes: a session listener (installed by ``listen``, which the app
+  factory calls) notices the round's state becoming ``closed`` in any flush and recomputes
+  its subject in the same transaction (the others' figures count closed rounds only, so a
+  response written to an open round changes nothing). The round's instrument comes from the
+  instruments offered to the session (``offer_instruments``: the app does it for its own
+  sessions);
 - a person's archetype assignment changing (the same recomputation);
 - scores written outside those paths for a few people (``refresh_people``, for imports);
 - people moving to another unit (the org-chart import, a directory edit): their facts take
@@ -31,14 +34,12 @@ bench/README.md ("HR analytics at scale").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, delete, event, exists, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from coach.config import Settings
-from coach.instrument import Instrument, load_instruments
+from coach.instrument import Instrument
 from coach.models import (
     ArchetypeAssignment,
     Assessment,
@@ -56,7 +57,7 @@ from coach.services.hr.layout import Layout
 from coach.services.hr.version import summary_changed
 
 _PENDING = "coach.hr_summary.closed_rounds"
-_INSTRUMENTS: dict[Path, dict[str, Instrument]] = {}
+_INSTRUMENTS = "coach.hr_summary.instruments"
 
 
 SOURCE_TABLES = (
@@ -74,30 +75,17 @@ SOURCE_TABLES = (
 """What the rebuild reads: PostgreSQL's statistics on them are refreshed first (see analyse)."""
 
 
-def configured_instruments() -> dict[str, Instrument]:
-    """The instrument files of the configured folder, read once per process."""
-    folder = Settings.from_env().questionnaires_dir
-    if folder not in _INSTRUMENTS:
-        _INSTRUMENTS[folder] = load_instruments(folder)
-    return _INSTRUMENTS[folder]
-
-
 def stored_layout(session: Session, instrument_id: str) -> Layout | None:
     """The layout the instrument's summary was built with, if any."""
     row = session.get(HrLayout, instrument_id)
     return Layout.from_json(row.layout_json) if row is not None else None
 
 
-def layout_for(
-    session: Session, instrument_id: str, instrument: Instrument | None = None
-) -> Layout | None:
-    """The stored layout, or a new one stored now; None for an unknown or too wide instrument."""
-    layout = stored_layout(session, instrument_id)
+def layout_for(session: Session, instrument: Instrument) -> Layout | None:
+    """The stored layout, or a new one stored now; None for a too wide instrument."""
+    layout = stored_layout(session, instrument.id)
     if layout is not None:
         return layout
-    instrument = instrument or configured_instruments().get(instrument_id)
-    if instrument is None:
-        return None
     try:
         layout = Layout.of(instrument)
     except ValueError:
@@ -121,7 +109,7 @@ def record_assessment(session: Session, assessment: Assessment, instrument: Inst
     """A self-assessment was scored: assign its archetype and update the summary (no commit)."""
     session.flush()
     archetype_models.assign_assessment(session, assessment)
-    layout = layout_for(session, instrument.id, instrument)
+    layout = layout_for(session, instrument)
     if layout is not None:
         hr_rollup.refresh_person(session, assessment.owner_id, layout)
 
@@ -133,7 +121,7 @@ def refresh_people(session: Session, person_ids: Iterable[int], instrument: Inst
     For a bulk load of many people, ``rebuild_summaries`` after the commit is faster.
     """
     session.flush()
-    layout = layout_for(session, instrument.id, instrument)
+    layout = layout_for(session, instrument)
     for person_id in sorted(set(person_ids)):
         latest = session.scalar(
             select(Assessment)
@@ -151,8 +139,14 @@ def refresh_people(session: Session, person_ids: Iterable[int], instrument: Inst
             hr_rollup.refresh_person(session, person_id, layout)
 
 
-def record_round_closed(session: Session, round_id: int) -> None:
-    """A 360 round closed: its subject's others' figures change (no commit)."""
+def record_round_closed(
+    session: Session, round_id: int, instruments: Mapping[str, Instrument]
+) -> None:
+    """A 360 round closed: its subject's others' figures change (no commit).
+
+    Without a stored layout, the round's instrument in ``instruments`` gives one; a round of
+    an instrument that is neither stored nor given waits for the next rebuild.
+    """
     found = session.execute(
         select(FeedbackRound.subject_id, FeedbackRound.instrument_id).where(
             FeedbackRound.id == round_id
@@ -160,7 +154,9 @@ def record_round_closed(session: Session, round_id: int) -> None:
     ).one_or_none()
     if found is None:
         return
-    layout = layout_for(session, found.instrument_id)
+    layout = stored_layout(session, found.instrument_id)
+    if layout is None and found.instrument_id in instruments:
+        layout = layout_for(session, instruments[found.instrument_id])
     if layout is not None:
         hr_rollup.refresh_person(session, found.subject_id, layout)
 
@@ -191,7 +187,19 @@ def forget_person(session: Session, person_id: int) -> None:
     archetype_models.forget_person(session, person_id)
 
 
-@event.listens_for(Session, "before_flush")
+def listen() -> None:
+    """Keep the summary up to date when a 360 round closes, in every session of the process
+    (once; the app factory calls it, and so must code that builds its own app-less sessions)."""
+    if not event.contains(Session, "before_flush", _notice_closing_rounds):
+        event.listen(Session, "before_flush", _notice_closing_rounds)
+        event.listen(Session, "after_flush_postexec", _summarise_closed_rounds)
+
+
+def offer_instruments(session: Session, instruments: Mapping[str, Instrument]) -> None:
+    """The instruments a closing round in this session may need for its first layout."""
+    session.info[_INSTRUMENTS] = instruments
+
+
 def _notice_closing_rounds(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.dirty:
         if isinstance(obj, FeedbackRound):
@@ -202,30 +210,31 @@ def _notice_closing_rounds(session: Session, _context: Any, _instances: Any) -> 
                 session.info.setdefault(_PENDING, set()).add(obj.id)
 
 
-@event.listens_for(Session, "after_flush_postexec")
 def _summarise_closed_rounds(session: Session, _context: Any) -> None:
+    instruments = session.info.get(_INSTRUMENTS, {})
     for round_id in sorted(session.info.pop(_PENDING, ())):
-        record_round_closed(session, round_id)
+        record_round_closed(session, round_id, instruments)
 
 
 def rebuild_summaries(
     session: Session,
-    instruments: Mapping[str, Instrument] | None = None,
+    instruments: Mapping[str, Instrument],
     progress: Callable[[str], None] | None = None,
     commit: bool = True,
+    *,
+    every_instrument: bool = False,
 ) -> None:
-    """Recompute every fact and slice row with set-based SQL, then commit.
+    """Recompute every fact and slice row of ``instruments`` with set-based SQL, then commit.
 
-    ``instruments`` limits the rebuild to those instruments (default: every configured one,
-    and every summary of an instrument no longer configured is dropped).
+    With ``every_instrument`` (``instruments`` are all the configured ones), the summaries of
+    any other instrument, one no longer configured, are dropped too.
     """
     say = progress or (lambda _message: None)
-    everything = instruments is None
-    chosen = dict(configured_instruments() if instruments is None else instruments)
+    chosen = dict(instruments)
     ids = list(chosen)
     for table in (hr_slice_stats, hr_fact, HrLayout.__table__):
         statement = delete(table)
-        if not everything:
+        if not every_instrument:
             statement = statement.where(table.c.instrument_id.in_(ids))
         session.execute(statement)
     hr_rollup.roomy(session)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -20,10 +19,8 @@ from coach.coaching import (
     ActionLibrary,
     OthersView,
     Suggestion,
-    load_action_library,
     suggest_development,
 )
-from coach.coaching.actions import LIBRARY_FILE
 from coach.instrument import Instrument
 from coach.models import (
     Assessment,
@@ -45,8 +42,6 @@ from coach.services.records import audit
 MAX_FOCUS_AREAS = 3
 """A plan with more than three areas stops being a focus (issue 4)."""
 
-_LIBRARIES: dict[tuple[str, str, str], ActionLibrary] = {}
-
 
 class PlanError(ValueError):
     """A change the plan cannot take; the message is for people."""
@@ -60,14 +55,6 @@ class PlanStart:
     instrument: Instrument
     round: FeedbackRound | None
     suggestions: list[Suggestion]
-
-
-def action_library(folder: Path, instrument: Instrument) -> ActionLibrary:
-    """The instrument's validated action library, read once per process."""
-    key = (str(folder), instrument.id, instrument.version)
-    if key not in _LIBRARIES:
-        _LIBRARIES[key] = load_action_library(Path(folder) / LIBRARY_FILE, instrument)
-    return _LIBRARIES[key]
 
 
 def others_views(result: RoundResult) -> dict[str, OthersView]:
@@ -95,9 +82,15 @@ def latest_closed_round(session: Session, owner: User, instrument_id: str) -> Fe
 
 
 def plan_start(
-    session: Session, owner: User, instruments: Mapping[str, Instrument], folder: Path
+    session: Session,
+    owner: User,
+    instruments: Mapping[str, Instrument],
+    libraries: Mapping[str, ActionLibrary],
 ) -> PlanStart | None:
-    """Suggestions from the latest submitted self-assessment and 360; None before one exists."""
+    """Suggestions from the latest submitted self-assessment and 360; None before one exists.
+
+    ``libraries`` holds each instrument's action library by instrument id.
+    """
     assessment = latest_submitted_assessment(session, owner)
     instrument = instruments.get(assessment.instrument_id) if assessment else None
     if assessment is None or instrument is None:
@@ -109,7 +102,7 @@ def plan_start(
         instrument,
         {s: score.score for s, score in profile.scales.items()},
         others,
-        action_library(folder, instrument),
+        libraries[instrument.id],
     )
     return PlanStart(assessment, instrument, found, suggestions)
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from coach.extensions import db
 from coach.hr_cache import protection_cache
 from coach.instrument import Instrument
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import action_library, default_instrument, instruments
 from coach.models import Role
 from coach.services.archetypes import cards as archetype_cards
 from coach.services.hr import dashboard as hr_dashboard
@@ -53,7 +53,8 @@ def hr_summary() -> dict[str, Any]:
 def hr_archetypes_model() -> dict[str, Any]:
     """The current archetype model: quality figures, centroids, sizes (where shown)."""
     _require_hr()
-    cards = archetype_cards.archetype_cards(db.session, _instrument())
+    instrument = _instrument()
+    cards = archetype_cards.archetype_cards(db.session, instrument, action_library(instrument.id))
     if cards.get("quality"):
         cards["quality"] = {
             **cards["quality"],

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 
 from coach.coaching import Action
 from coach.extensions import db
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.services.feedback.rounds import latest_submitted_assessment
 from coach.services.plans import development_plans as plans
 from coach.services.plans.report import GoalView, plan_view
 from coach.services.plans.trends import ScaleTrend, change_json, trends_of
 from coach.web.api.routes import api_login_required, bp
-
-
-def _folder() -> Path:
-    return Path(current_app.config["COACH"].questionnaires_dir)
 
 
 def action_json(action: Action) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def action_json(action: Action) -> dict[str, Any]:
 @api_login_required
 def my_suggestions() -> dict[str, Any]:
     """Ranked development areas from my latest assessment and 360, each with reason and actions."""
-    start = plans.plan_start(db.session, current_user, instruments(), _folder())
+    start = plans.plan_start(db.session, current_user, instruments(), action_libraries())
     if start is None:
         return {"assessment": None, "round": None, "suggestions": []}
     return {
@@ -78,7 +78,7 @@ def my_plan() -> dict[str, Any]:
         default_instrument()
     )
     found = trends_of(db.session, current_user, instrument)
-    library = plans.action_library(_folder(), instrument)
+    library = action_library(instrument.id)
     view = plan_view(plan, instrument, library, date.today(), found, editable=True)
     return {
         "id": plan.public_id,

@@ -15,7 +15,7 @@ from flask_login import current_user
 from coach.extensions import db
 from coach.hr_cache import protection_cache
 from coach.instrument import Instrument
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import action_library, default_instrument, instruments
 from coach.models._common import utcnow
 from coach.services.archetypes import cards as archetype_cards
 from coach.services.hr import dashboard as hr_dashboard
@@ -34,6 +34,11 @@ def chosen_instrument() -> Instrument:
     if not wanted:
         return default_instrument()
     return instruments().get(wanted) or abort(404)
+
+
+def _archetype_cards() -> dict[str, Any]:
+    instrument = chosen_instrument()
+    return archetype_cards.archetype_cards(db.session, instrument, action_library(instrument.id))
 
 
 VIEW_PARAMETERS = ("instrument", "unit", "cycle", "rater_group")
@@ -112,7 +117,7 @@ def dashboard_export() -> Response:
 @roles_required(*HR_OR_ADMIN)
 def archetypes() -> str:
     """The current archetype model: cards, quality figures, and what archetypes are not."""
-    cards = archetype_cards.archetype_cards(db.session, chosen_instrument())
+    cards = _archetype_cards()
     charts = archetype_charts(cards) if cards["available"] else None
     return render_template("hr/archetypes.html", cards=cards, charts=charts, query=view_query())
 
@@ -121,7 +126,7 @@ def archetypes() -> str:
 @roles_required(*HR_OR_ADMIN)
 def archetypes_export() -> Response:
     """The archetype cards as CSV."""
-    cards = archetype_cards.archetype_cards(db.session, chosen_instrument())
+    cards = _archetype_cards()
     return _csv("hr-archetypes", "hr-archetypes", exports.archetype_rows(cards))
 
 

@@ -10,17 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from coach.extensions import db
 from coach.instrument import Instrument
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.models import DevelopmentPlan, Goal
 from coach.services.feedback.rounds import latest_submitted_assessment
 from coach.services.plans import development_plans as plans
@@ -48,10 +52,6 @@ def signed_in_or_404(view: Callable[P, R]) -> Callable[P, R]:
 
 def _today() -> date:
     return date.today()
-
-
-def _folder() -> Path:
-    return Path(current_app.config["COACH"].questionnaires_dir)
 
 
 def _instrument(plan: DevelopmentPlan | None = None) -> Instrument:
@@ -94,7 +94,7 @@ def index() -> str | Response:
         return redirect(url_for(".plan_page", public_id=plan.public_id))
     return render_template(
         "plans/start.html",
-        start=plans.plan_start(db.session, current_user, instruments(), _folder()),
+        start=plans.plan_start(db.session, current_user, instruments(), action_libraries()),
         earlier=plans.plans_of(db.session, current_user),
         shared=plans.shared_with(db.session, current_user),
         max_focus=plans.MAX_FOCUS_AREAS,
@@ -105,7 +105,7 @@ def index() -> str | Response:
 @login_required
 def create() -> Response:
     """Start a plan on the ticked focus areas."""
-    start = plans.plan_start(db.session, current_user, instruments(), _folder())
+    start = plans.plan_start(db.session, current_user, instruments(), action_libraries())
     if start is None:
         flash("Take the self-assessment first: a plan starts from its results.", "error")
         return redirect(url_for(".index"))
@@ -139,7 +139,7 @@ def plan_page(public_id: str) -> str:
 def _render_plan(plan: DevelopmentPlan, bound: dict[str, CheckInForm] | None = None) -> str:
     owner = plan.owner_id == current_user.id
     instrument = _instrument(plan)
-    library = plans.action_library(_folder(), instrument)
+    library = action_library(instrument.id)
     found = trends_of(db.session, current_user, instrument) if owner else None
     view = plan_view(plan, instrument, library, _today(), found, owner)
     latest = latest_submitted_assessment(db.session, current_user) if owner else None
@@ -166,7 +166,7 @@ def new_goal(public_id: str) -> str | Response:
         flash("This plan is archived: it can be read but no longer changed.", "error")
         return _back(plan)
     instrument = _instrument(plan)
-    library = plans.action_library(_folder(), instrument)
+    library = action_library(instrument.id)
     wanted = request.form.get("action_id") or request.args.get("action") or ""
     action = next((a for a in library.actions if a.id == wanted), None)
     scale = request.args.get("scale", "")

@@ -10,9 +10,8 @@ from __future__ import annotations
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import instruments
+from coach.instruments_registry import action_libraries, instruments
 from coach.models import DevelopmentPlan, OutboxMessage, User
 from coach.services.plans import development_plans as plans
 
@@ -32,7 +31,7 @@ def test_migration_0010_names_whose_round_forgets_sent_secrets_and_binds_sharing
         open_round_with(maya.email, raters({"peer": 3}))
         set_manager(maya.email, "bea@example.org")
         submit_assessment(maya.email, {"delegation": 2})
-        start = plans.plan_start(db.session, maya, instruments(), DEFAULT_QUESTIONNAIRES)
+        start = plans.plan_start(db.session, maya, instruments(), action_libraries())
         plans.set_sharing(
             db.session, plans.start_plan(db.session, maya, start, ["delegation"]), True
         )

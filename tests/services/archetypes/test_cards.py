@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from coach.analytics.assignment import assign
 from coach.extensions import db
-from coach.instruments_registry import default_instrument
+from coach.instruments_registry import action_library, default_instrument
 from coach.models import ArchetypeAssignment, ArchetypeRun, Assessment, User
 from coach.services.archetypes import assignment as archetype_assignment
 from coach.services.archetypes import cards as archetype_cards
@@ -87,7 +87,9 @@ def test_the_cards_state_the_quality_and_leave_out_small_sizes(ctx):
     for i, someone in enumerate(people):
         submit(someone, level=4 if i < 6 else 2, tilt=0)
     archetype_refit.recluster(db.session, default_instrument())
-    cards = archetype_cards.archetype_cards(db.session, default_instrument())
+    cards = archetype_cards.archetype_cards(
+        db.session, default_instrument(), action_library(default_instrument().id)
+    )
     assert cards["available"] and "do not type people" in cards["note"]
     assert cards["quality"]["weak"] and "theory" in cards["quality"]["structure_text"]
     sizes = {c["key"]: c.get("size") for c in cards["cards"]}
@@ -100,7 +102,7 @@ def test_a_fitted_model_with_weak_structure_says_so(ctx):
     synthetic_org(150, seed=9)
     instrument = default_instrument()
     archetype_refit.recluster(db.session, instrument, min_population=100)
-    cards = archetype_cards.archetype_cards(db.session, instrument)
+    cards = archetype_cards.archetype_cards(db.session, instrument, action_library(instrument.id))
     quality = cards["quality"]
     assert quality["silhouette"] is not None and quality["candidates"]
     if quality["structure"] == "weak":

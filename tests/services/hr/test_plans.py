@@ -7,9 +7,8 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import instruments
+from coach.instruments_registry import action_libraries, instruments
 from coach.services.hr.plans import plan_figures, plan_tree
 from coach.services.people import directory
 from coach.services.plans import development_plans as plans
@@ -36,7 +35,7 @@ def _planners(unit_path: str, count: int) -> None:
     for n in range(count):
         owner = person(f"{unit_path.replace('/', '.').lower()}{n}@example.org", unit_path)
         submit_assessment(owner.email)
-        start = plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES)
+        start = plans.plan_start(db.session, owner, instruments(), action_libraries())
         assert start is not None
         plans.start_plan(db.session, owner, start, ["delegation"])
 

@@ -15,9 +15,13 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.models import Goal, Milestone, User
 from coach.services.plans import development_plans as plans
 from coach.services.plans import goals as plan_goals
@@ -34,11 +38,11 @@ def _goal_with_milestones(email: str) -> Goal:
     plan = plans.start_plan(
         db.session,
         owner,
-        plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES),
+        plans.plan_start(db.session, owner, instruments(), action_libraries()),
         ["delegation"],
     )
     draft = goal_draft("First decision handed over", "Brief the team")
-    library = plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
+    library = action_library(default_instrument().id)
     return plan_goals.add_goal(db.session, plan, draft, default_instrument(), library, TODAY)
 
 

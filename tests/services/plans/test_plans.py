@@ -7,13 +7,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.models import DevelopmentPlan, OrgUnit, OutboxMessage, Role
+from coach.scoring.hr_anonymity import HR_MIN_N
 from coach.services.accounts import accounts
 from coach.services.feedback.report import round_result
-from coach.services.hr.plan_counts import MIN_PEOPLE_FOR_HR, plan_aggregates
+from coach.services.hr.plan_counts import plan_aggregates
 from coach.services.plans import development_plans as plans
 from coach.services.plans import goals as plan_goals
 from coach.services.plans.goals import GoalDraft, GoalInvalid
@@ -27,7 +32,7 @@ BASE = "http://coach.test"
 
 
 def _start(email: str) -> plans.PlanStart:
-    start = plans.plan_start(db.session, user(email), instruments(), DEFAULT_QUESTIONNAIRES)
+    start = plans.plan_start(db.session, user(email), instruments(), action_libraries())
     assert start is not None
     return start
 
@@ -37,7 +42,7 @@ def _plan(email: str, focus: tuple[str, ...] = ("delegation",)) -> DevelopmentPl
 
 
 def _library():  # type: ignore[no-untyped-def]
-    return plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
+    return action_library(default_instrument().id)
 
 
 def _draft(**changes: object) -> GoalDraft:
@@ -65,9 +70,7 @@ def _goal(plan: DevelopmentPlan, **changes: object):  # type: ignore[no-untyped-
 def test_no_suggestions_before_a_submitted_assessment(ctx, make_user):
     make_user("maya@example.org")
     assert (
-        plans.plan_start(
-            db.session, user("maya@example.org"), instruments(), DEFAULT_QUESTIONNAIRES
-        )
+        plans.plan_start(db.session, user("maya@example.org"), instruments(), action_libraries())
         is None
     )
 
@@ -242,7 +245,7 @@ def _people_with_plans(count: int) -> list[str]:
 
 
 def test_hr_aggregates_count_people_and_goal_states_and_never_carry_text(ctx):
-    emails = _people_with_plans(MIN_PEOPLE_FOR_HR)
+    emails = _people_with_plans(HR_MIN_N)
     for n, email in enumerate(emails):
         goal = _goal(_plan(email), title=f"Secret goal {n}")
         if n < 2:
@@ -267,7 +270,7 @@ def test_hr_aggregates_count_people_and_goal_states_and_never_carry_text(ctx):
 
 
 def test_hr_aggregates_hide_goal_figures_below_five_people_and_ignore_archived_plans(ctx):
-    emails = _people_with_plans(MIN_PEOPLE_FOR_HR)
+    emails = _people_with_plans(HR_MIN_N)
     for email in emails:
         _goal(_plan(email))
     plans.archive_plan(db.session, plans.active_plan(db.session, user(emails[0])))

@@ -11,9 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from coach.coaching import DEFAULT_RELIABILITY, default_sd, reliable_change
-from coach.config import DEFAULT_QUESTIONNAIRES
 from coach.extensions import db
-from coach.instruments_registry import default_instrument, instruments
+from coach.instruments_registry import (
+    action_libraries,
+    action_library,
+    default_instrument,
+    instruments,
+)
 from coach.models import Answer, Assessment, ScaleScoreRecord
 from coach.scoring.scales import keyed_value
 from coach.services.assessments import self_assessment
@@ -164,9 +168,9 @@ def test_a_goal_shows_its_scale_change_beside_the_indicator(ctx, make_user):
     submit_assessment(OWNER, {"delegation": 2})
     submit_assessment(OWNER, {"delegation": 4})
     owner = user(OWNER)
-    start = plans.plan_start(db.session, owner, instruments(), DEFAULT_QUESTIONNAIRES)
+    start = plans.plan_start(db.session, owner, instruments(), action_libraries())
     plan = plans.start_plan(db.session, owner, start, ["delegation"])
-    library = plans.action_library(DEFAULT_QUESTIONNAIRES, default_instrument())
+    library = action_library(default_instrument().id)
     draft = plan_goals.GoalDraft(
         "Delegate",
         "delegation",
