@@ -79,5 +79,5 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis
+clean: ## also what `pip wheel .` and `python -m build` leave behind
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .hypothesis build dist *.egg-info *.whl
