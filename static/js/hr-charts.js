@@ -12,41 +12,38 @@
     return values && values.some(function (v) { return v !== null && v !== undefined; });
   }
 
-  function selfOthers(series, fill) {
+  function selfOthers(series) {
     var sets = [];
-    if (hasData(series.self)) { sets.push(charts.line("Self", series.self, sources.self, false, fill ? colours.tealFill : null)); }
-    if (hasData(series.others)) { sets.push(charts.line("Others", series.others, sources.others, true, fill ? colours.rustFill : null)); }
+    if (hasData(series.self)) { sets.push(charts.line("Self", series.self, sources.self, false)); }
+    if (hasData(series.others)) { sets.push(charts.line("Others", series.others, sources.others, true)); }
     return sets;
   }
 
+  // Each dimension's two poles as a pair of bars, one chart per source: the solid bar is the
+  // leader pole, the outlined one the manager pole, and the label beside them names both, in
+  // the same order. A radar would join the two kinds of pole into one zig-zag line. A pole
+  // whose figure is withheld keeps its name, marked, so its missing bar reads as withheld.
+  function polePairs(canvas, data, values, colour) {
+    function named(names, pole) {
+      return names.map(function (name, i) { return values[pole][i] === null ? name + " (not shown)" : name; });
+    }
+    var leader = named(data.poles.leader_names, "leader");
+    var manager = named(data.poles.manager_names, "manager");
+    // Two-line labels (an array per dimension) are drawn as they are: wrap leaves arrays alone.
+    var labels = leader.map(function (name, i) { return [name, manager[i]]; });
+    charts.horizontalBars(canvas, labels, [
+      { label: "Leader pole", data: values.leader, backgroundColor: colour, borderColor: colour, borderWidth: 2, minBarLength: 4 },
+      { label: "Manager pole", data: values.manager, backgroundColor: "#ffffff", borderColor: colour, borderWidth: 2, minBarLength: 4 }
+    ], data);
+  }
+
   function drawDashboard(data) {
-    var node = document.getElementById("pole-chart");
-    if (node) { charts.radar(node, data.poles.labels, selfOthers(data.poles, true), data); }
-    node = document.getElementById("skill-chart");
-    if (node) { charts.horizontalBars(node, data.skills.labels, selfOthers(data.skills, false), data); }
-    ["leader_index", "manager_index"].forEach(function (index) {
-      var canvas = document.getElementById(index.replace("_", "-") + "-chart");
-      if (!canvas) { return; }
-      var sets = [];
-      var labels = [];
-      [["self", "Self"], ["others", "Others"]].forEach(function (pair) {
-        var series = data[index][pair[0]];
-        if (!series) { return; }
-        labels = labels.concat(series.labels.map(function (l) { return pair[1] + " " + l; }));
-      });
-      [["self", "Self"], ["others", "Others"]].forEach(function (pair) {
-        var series = data[index][pair[0]];
-        if (!series) { return; }
-        var values = labels.map(function (l) {
-          var at = series.labels.map(function (s) { return pair[1] + " " + s; }).indexOf(l);
-          return at < 0 ? null : series.counts[at];
-        });
-        sets.push({ label: pair[1], data: values, backgroundColor: sources[pair[0]], skipNull: true });
-      });
-      charts.chart(canvas, "bar", { labels: labels, datasets: sets }, { scales: {
-        y: { beginAtZero: true, ticks: { precision: 0, color: colours.text } },
-        x: { stacked: true, ticks: { color: colours.text, font: { size: 10 } } } } });
+    ["self", "others"].forEach(function (source) {
+      var canvas = document.getElementById("pole-chart-" + source);
+      if (canvas && data.poles[source]) { polePairs(canvas, data, data.poles[source], sources[source]); }
     });
+    var node = document.getElementById("skill-chart");
+    if (node && data.skills.shown) { charts.horizontalBars(node, data.skills.labels, selfOthers(data.skills), data); }
     node = document.getElementById("trend-chart");
     if (node && data.trend.labels.length) {
       var sets = [];

@@ -49,13 +49,34 @@ def test_hr_reads_the_dashboard_with_its_charts_and_heatmap(audit_page, sign_in,
     page.wait_for_selector("html[data-charts='drawn']")
     # One company holds everyone, so the dashboard opens at it with its teams below.
     assert page.get_by_role("heading", level=1).inner_text() == "Acme"
-    for chart in ("pole-chart", "skill-chart"):
+    for chart in ("pole-chart-self", "pole-chart-others", "skill-chart"):
         assert _canvas_ink(page, chart) > 1000, chart
+    # Poles as pairs of bars, both names written out beside them: no radar joining them.
+    drawn = page.evaluate(
+        """() => ['pole-chart-self', 'pole-chart-others'].map(id => {
+        const chart = Chart.getChart(document.getElementById(id));
+        const sets = chart.data.datasets.map(d => [d.label, d.backgroundColor]);
+        return [chart.config.type, chart.data.labels[0], sets]; })"""
+    )
+    first = ["Vision and direction", "Planning and execution"]
+    # Told apart by fill, solid or outlined, not by hue alone (colour-blind readers).
+    assert drawn == [
+        ["bar", first, [["Leader pole", colour], ["Manager pole", "#ffffff"]]]
+        for colour in ("#2f6f73", "#9a5530")
+    ]
     assert page.locator("table.heatmap td.heat").count() > 18
     assert page.get_by_role("heading", name="Where to act").is_visible()
     assert page.get_by_text("Only one half-year").is_visible()
     assert page.get_by_role("heading", name="Self-assessments", exact=True).count() == 1
     axe(page, "HR dashboard of the company with its heatmap and where to act")
+    page.get_by_role("link", name="Sales", exact=True).first.click()  # nobody there was rated
+    page.wait_for_selector("html[data-charts='drawn']")
+    assert _canvas_ink(page, "pole-chart-self") > 1000
+    assert page.locator("#pole-chart-others").count() == 0
+    assert page.get_by_text("No pole average of others' ratings is shown").is_visible()
+    axe(page, "HR dashboard of a unit whose others' ratings are hidden")
+    page.go_back()
+    page.wait_for_selector("html[data-charts='drawn']")
     page.get_by_role("link", name="Whole organisation").click()
     page.wait_for_selector("html[data-charts='drawn']")
     assert page.locator("figure.histogram svg rect").count() >= 2

@@ -18,18 +18,32 @@ def _series(payload: dict[str, Any], kind: str) -> dict[str, Any]:
         block = payload[source]
         means = {s["id"]: s["mean"] for s in block.get("scales", [])}
         out[source] = [means.get(s["id"]) for s in scales]
+    # No figure at all: the page says so instead of drawing empty axes.
+    out["shown"] = any(v is not None for source in SOURCES for v in out[source])
     return out
 
 
-def _bands(payload: dict[str, Any], index: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _poles(payload: dict[str, Any]) -> dict[str, Any]:
+    """Each dimension's leader pole beside its manager pole, per source.
+
+    A source with no pole figure shown is None, so the page says so in words instead of
+    drawing empty axes. Scales are paired by their dimension, in instrument order.
+    """
+    pairs: dict[str, dict[str, str]] = {}
+    for scale in payload["scales"]:
+        if scale["kind"] == "pole" and scale.get("dimension") and scale.get("pole"):
+            pairs.setdefault(scale["dimension"], {})[scale["pole"]] = scale["id"]
+    complete = [p for p in pairs.values() if "leader" in p and "manager" in p]
+    names = {s["id"]: s["name"] for s in payload["scales"]}
+    out: dict[str, Any] = {
+        "leader_names": [names[p["leader"]] for p in complete],
+        "manager_names": [names[p["manager"]] for p in complete],
+    }
     for source in SOURCES:
-        figures = payload[source].get("indexes", {}).get(index)
-        if figures and "bands" in figures:
-            out[source] = {
-                "labels": [f"{b['low']:.1f}–{b['high']:.1f}" for b in figures["bands"]],
-                "counts": [b["n"] for b in figures["bands"]],
-            }
+        means = {s["id"]: s["mean"] for s in payload[source].get("scales", [])}
+        values = {pole: [means.get(p[pole]) for p in complete] for pole in ("leader", "manager")}
+        shown = any(v is not None for pole in values.values() for v in pole)
+        out[source] = values if shown else None
     return out
 
 
@@ -83,10 +97,8 @@ def dashboard_charts(payload: dict[str, Any]) -> dict[str, Any]:
     return {
         "min": payload["instrument"]["scale_min"],
         "max": payload["instrument"]["scale_max"],
-        "poles": _series(payload, "pole"),
+        "poles": _poles(payload),
         "skills": _series(payload, "skill"),
-        "leader_index": _bands(payload, "leader"),
-        "manager_index": _bands(payload, "manager"),
         "trend": _trend(payload),
     }
 

@@ -134,6 +134,9 @@ def _read(
                 "id": sid,
                 "name": names[sid].name if sid in names else sid,
                 "kind": names[sid].kind.value if sid in names else "skill",
+                # A pole's dimension and pole pair it with its other pole in the charts.
+                "dimension": names[sid].dimension if sid in names else None,
+                "pole": names[sid].pole.value if sid in names and names[sid].pole else None,
             }
             for sid in layout.scale_ids
         ],
