@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from coach import mail
@@ -69,21 +70,52 @@ class CampaignProgress:
         return sum(self.states.shown.values()) + self.states.merged_count
 
 
-def managers_in(session: Session, unit: OrgUnit) -> list[User]:
+def _managers(unit: OrgUnit, *columns: Any) -> Select[Any]:
     """Active people in the unit or below who manage at least one active person."""
     report = aliased(User)
     has_reports = exists().where(report.manager_id == User.id, report.active.is_(True))
-    query = (
-        select(User)
+    return (
+        select(*columns)
         .join(OrgUnit, User.unit_id == OrgUnit.id)
         .where(
             User.active.is_(True),
             has_reports,
             OrgUnit.tree_path.startswith(unit.tree_path, autoescape=True),
         )
-        .order_by(User.name)
+        .order_by(User.name, User.id)
     )
-    return list(session.scalars(query))
+
+
+def managers_in(session: Session, unit: OrgUnit) -> list[User]:
+    """Active people in the unit or below who manage at least one active person."""
+    return list(session.scalars(_managers(unit, User)))
+
+
+PEOPLE_LISTED = 200
+"""The campaign page names this many people at most; the directory lists the rest."""
+
+
+@dataclass(frozen=True)
+class CampaignPeople:
+    """Who a campaign is for: names and units only, nothing about anyone's round."""
+
+    unit: OrgUnit | None
+    people: list[tuple[str, str]]
+    total: int
+
+
+def people_of(session: Session, campaign: Campaign, limit: int = PEOPLE_LISTED) -> CampaignPeople:
+    """Everyone who manages people in the campaign's unit or below, as the directory has them.
+
+    Taken from the directory, not from the campaign's rounds: a manager who already had a
+    round in progress got no new one, and a list of the rounds would single them out.
+    """
+    unit = session.get(OrgUnit, campaign.unit_id) if campaign.unit_id else None
+    if unit is None:
+        return CampaignPeople(None, [], 0)
+    listed = session.execute(_managers(unit, User.name, OrgUnit.name).limit(limit))
+    total = session.scalar(select(func.count()).select_from(_managers(unit, User.id).subquery()))
+    return CampaignPeople(unit, [(name, where) for name, where in listed], int(total or 0))
 
 
 def create_campaign(

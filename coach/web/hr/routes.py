@@ -30,6 +30,10 @@ HR_OR_ADMIN = (Role.HR, Role.ADMIN)
 CAMPAIGN_UNIT_DEPTH = 2  # the company, its divisions and their departments
 
 
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
 @bp.route("/campaigns", methods=["GET", "POST"])
 @roles_required(*HR_OR_ADMIN)
 def campaign_list() -> str | Response:
@@ -41,7 +45,7 @@ def campaign_list() -> str | Response:
     form = CampaignForm(deadline=default_deadline().date(), unit=asked.public_id if asked else None)
     tree = directory.upper_units(db.session, CAMPAIGN_UNIT_DEPTH, also=asked)
     form.unit.choices = [
-        SelectChoice(n.unit.public_id, "\u2003" * n.depth + f"{n.unit.name} ({n.total})")
+        SelectChoice(n.unit.public_id, "\u2003" * n.depth + f"{n.unit.name} ({_people(n.total)})")
         for n in tree
     ]
     if form.validate_on_submit():
@@ -71,10 +75,13 @@ def campaign_list() -> str | Response:
 @bp.get("/campaigns/<public_id>")
 @roles_required(*HR_OR_ADMIN)
 def campaign(public_id: str) -> str:
-    """Progress in aggregate, each count standing on at least 5 rounds."""
+    """Who the campaign is for, and its progress in aggregate (each count on 5 rounds or more)."""
     found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
     return render_template(
-        "hr/campaign.html", campaign=found, progress=campaigns.progress(db.session, found)
+        "hr/campaign.html",
+        campaign=found,
+        people=campaigns.people_of(db.session, found),
+        progress=campaigns.progress(db.session, found),
     )
 
 

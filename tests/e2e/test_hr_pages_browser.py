@@ -1,0 +1,71 @@
+"""HR's campaign page on a phone: who it is for, readable at 375 px, axe clean."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.instruments_registry import default_instrument
+from coach.models import User
+from coach.services.feedback import campaigns
+from coach.services.people import org_import
+
+from conftest import PASSWORD
+from e2e.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+LONG_NAME = "Maximiliane Hohenzollern-Sigmaringen-Wittelsbach"
+LONG_UNIT = "Customer-Experience-and-Service-Operations-Excellence"
+
+
+@pytest.fixture
+def campaign_url(app, make_user) -> str:  # type: ignore[no-untyped-def]
+    """Five leads, one with a long name in a unit with a long name, in a campaign; HR."""
+    rows = ["email,name,unit,manager_email,role", "ceo@nw.test,Noor Said,Northwind,,manager"]
+    leads = [("a", "Amara Okafor"), ("b", "Bruno Costa"), ("c", "Chloé Martin")]
+    leads += [("d", "Dmitri Volkov"), ("e", LONG_NAME)]
+    for key, name in leads:
+        unit = f"Northwind/Service/{LONG_UNIT}" if key == "e" else "Northwind/Service"
+        rows.append(f"{key}@nw.test,{name},{unit},ceo@nw.test,manager")
+        rows.append(f"{key}.1@nw.test,{name} Report,{unit},{key}@nw.test,")
+    hr = make_user("hana@example.org", "hr", "Hana Resources")
+    with app.app_context():
+        assert org_import.import_people(db.session, "\n".join(rows).encode(), base_url="x").ok
+        lead = db.session.scalar(select(User).where(User.email == "a@nw.test"))
+        creator = db.session.scalar(select(User).where(User.email == hr))
+        result = campaigns.create_campaign(
+            db.session,
+            creator,
+            "Spring feedback",
+            lead.unit,
+            datetime(2099, 3, 31, tzinfo=UTC),
+            default_instrument(),
+            "http://coach.test",
+        )
+        url = f"/hr/campaigns/{result.campaign.public_id}"
+        db.session.remove()
+    return url
+
+
+def test_the_campaign_page_lists_its_people_on_a_phone_without_sideways_scrolling(
+    new_context, axe, campaign_url
+):
+    phone = new_context(bypass_csp=True, **PHONE).new_page()  # bypass: axe is injected
+    phone.goto("/sign-in")
+    phone.get_by_label("E-mail").fill("hana@example.org")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url("**/")
+    phone.goto(campaign_url)
+    people = phone.get_by_role("region", name="Who it is for").get_by_role("listitem")
+    assert people.count() == 5
+    assert people.last.inner_text().split("\n") == [LONG_NAME, LONG_UNIT]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    for box in (people.nth(n).bounding_box() for n in range(5)):
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert phone.get_by_text("Where each person's round stands is only counted").is_visible()
+    axe(phone, "campaign page on a phone")
