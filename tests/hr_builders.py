@@ -2,7 +2,7 @@
 
 Everything goes through the services the pages use (so the summary hooks run), except
 ``synthetic_org``, which uses the bulk seeder and then rebuilds the summaries. The last
-helpers use the directory pages as HR does: sign in, upload an org chart, save a person.
+helpers use HR's pages as HR does: sign in, upload an org chart or responses, save a person.
 """
 
 from __future__ import annotations
@@ -147,7 +147,30 @@ def upload_org_chart(auth: Auth, text: str, **extra: str):  # type: ignore[no-un
     return auth.client.post("/directory/import", data=data, content_type="multipart/form-data")
 
 
-def save_person(auth: Auth, url: str, **fields: str):  # type: ignore[no-untyped-def]
-    """Post the person form at ``url`` (NEW_PERSON, or a person's page) with ``fields``."""
+def save_person(  # type: ignore[no-untyped-def]
+    auth: Auth,
+    url: str,
+    name: str,
+    email: str,
+    role: str = "manager",
+    unit: str = "",
+    manager_email: str = "",
+    **more: str,
+):
+    """Fill in and post the person form at ``url`` (NEW_PERSON, or a person's page)."""
     page = auth.client.get(url)
-    return auth.client.post(url, data={**fields, "csrf_token": csrf_from(page.text)})
+    data = {"name": name, "email": email, "role": role, "unit": unit}
+    data |= {"manager_email": manager_email, **more, "csrf_token": csrf_from(page.text)}
+    return auth.client.post(url, data=data)
+
+
+def upload_responses(auth: Auth, make_user, upload: bytes):  # type: ignore[no-untyped-def]
+    """Sign in as HR and upload ``upload`` as responses to the leader-manager instrument."""
+    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena"))
+    page = auth.client.get("/hr/import-responses")
+    data = {
+        "csrf_token": csrf_from(page.text),
+        "instrument": "leader-manager",
+        "file": (io.BytesIO(upload), "r.csv"),
+    }
+    return auth.client.post("/hr/import-responses", data=data, content_type="multipart/form-data")

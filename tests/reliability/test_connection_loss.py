@@ -42,6 +42,15 @@ def _save(browser: Browser, plan: RaterPlan, welcome: str, number: int):  # type
     return browser.post(url, form)
 
 
+def _first_page_saved(server, rater_plans) -> tuple[RaterPlan, Browser, str]:  # type: ignore[no-untyped-def]
+    """A rater with a fresh link, arrived and with page 1 saved: their plan, browser, welcome."""
+    plan = rater_plans(count=1, per_round=3)[0]
+    browser = Browser(server.port)
+    welcome = _arrive(browser, plan)
+    assert _save(browser, plan, welcome, 1).status == 302
+    return plan, browser, welcome
+
+
 def _shows_answers(html: str, plan: RaterPlan, number: int) -> bool:
     return all(is_checked(html, item, value) for item, value in plan.answers(number - 1).items())
 
@@ -101,10 +110,7 @@ def _terminate(database_url: str, application_name: str, state: str | None = Non
 def test_a_save_cut_off_mid_transaction_gives_the_page_back_with_its_answers(
     app, database_url, server, rater_plans
 ):
-    plan = rater_plans(count=1, per_round=3)[0]
-    browser = Browser(server.port)
-    welcome = _arrive(browser, plan)
-    assert _save(browser, plan, welcome, 1).status == 302
+    plan, browser, welcome = _first_page_saved(server, rater_plans)
     url = f"{welcome}/pages/2"
     form = plan.answers(1) | {"action": "next", "csrf_token": csrf_token(browser.get(url).text)}
     holder = create_engine(database_url)
@@ -172,11 +178,8 @@ class PostgresOutage:
 def test_an_unreachable_database_gives_503_pages_and_the_app_recovers_by_itself(
     app, database_url, server, serve, rater_plans, make_user, tmp_path
 ):
-    plan = rater_plans(count=1, per_round=3)[0]
     manager = make_user("manager@example.org", name="Mia Manager")
-    browser = Browser(server.port)
-    welcome = _arrive(browser, plan)
-    assert _save(browser, plan, welcome, 1).status == 302  # a saved draft, before the outage
+    plan, browser, welcome = _first_page_saved(server, rater_plans)  # before the outage
     person = Browser(server.port)
     sign_in = person.get("/sign-in")
     form = {"email": manager, "password": PASSWORD, "csrf_token": csrf_token(sign_in.text)}
@@ -234,10 +237,7 @@ def _check_recovered(app, browser: Browser, person: Browser, plan, welcome: str)
 def test_a_database_locked_past_the_busy_timeout_gives_the_page_back_then_saves(
     app, database_url, server, rater_plans
 ):
-    plan = rater_plans(count=1, per_round=3)[0]
-    browser = Browser(server.port)
-    welcome = _arrive(browser, plan)
-    assert _save(browser, plan, welcome, 1).status == 302
+    plan, browser, welcome = _first_page_saved(server, rater_plans)
     url = f"{welcome}/pages/2"
     form = plan.answers(1) | {"action": "next", "csrf_token": csrf_token(browser.get(url).text)}
     review_token = None

@@ -21,14 +21,7 @@ def test_adding_a_person_in_a_unit_eleven_levels_deep_is_refused_at_the_unit_fie
     app, auth, make_user
 ):
     sign_in_hr(auth, make_user)
-    response = save_person(
-        auth,
-        NEW_PERSON,
-        name="Nia New",
-        email="nia@example.org",
-        role="manager",
-        unit=ELEVEN,
-    )
+    response = save_person(auth, NEW_PERSON, "Nia New", "nia@example.org", unit=ELEVEN)
     assert response.status_code == 200
     error = '<p class="error" id="unit-error">A unit path can have at most 10 levels'
     assert error in response.text
@@ -44,12 +37,7 @@ def test_moving_a_person_into_a_path_too_long_is_refused_and_they_stay_put(app, 
         public_id = nia.public_id
     url = f"/directory/people/{public_id}"
     response = save_person(
-        auth,
-        url,
-        name="Helena Brandt",
-        email="hr@example.org",
-        role="hr",
-        unit="/".join(["x" * 150] * 7),
+        auth, url, "Helena Brandt", "hr@example.org", role="hr", unit="/".join(["x" * 150] * 7)
     )
     assert "A unit path can have at most 1000 characters." in response.text
     assert _units(app) == 0
@@ -96,14 +84,7 @@ def test_units_left_by_a_hostile_import_can_be_cleared_once_nobody_is_in_them(ap
         public_id = hr.public_id
         db.session.commit()
     url = f"/directory/people/{public_id}"
-    moved = save_person(
-        auth,
-        url,
-        name="Helena Brandt",
-        email="hr@example.org",
-        role="hr",
-        unit="Acme/People",
-    )
+    moved = save_person(auth, url, "Helena Brandt", "hr@example.org", role="hr", unit="Acme/People")
     assert moved.status_code == 302
     result = app.test_cli_runner().invoke(args=["remove-unused-units", "--yes"])
     assert result.exit_code == 0 and "Removed 600 unused units." in result.output

@@ -83,9 +83,7 @@ def test_asking_again_while_a_request_is_open_sends_no_more_mail(app, auth, make
 
 
 def _add_person(auth, name: str, email: str):  # type: ignore[no-untyped-def]
-    return save_person(
-        auth, NEW_PERSON, name=name, email=email, role="manager", unit="", manager_email=""
-    )
+    return save_person(auth, NEW_PERSON, name, email)
 
 
 def test_a_name_with_a_line_break_or_an_address_a_shell_would_run_is_refused_everywhere(

@@ -29,15 +29,20 @@ def _setup(app, make_user, spec=None):  # type: ignore[no-untyped-def]
         return open_round_with("subject@example.org", raters(spec or {"peer": 3}))
 
 
+def _arrived(app, make_user):  # type: ignore[no-untyped-def]
+    """The first peer's browser on their welcome page: the client, its address, their link."""
+    link = _setup(app, make_user)[1]["peer0@example.org"]
+    client = app.test_client()
+    return client, arrive(client, link), link
+
+
 def _responses(app) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(FeedbackResponse))
 
 
 def test_a_rater_answers_through_their_link_and_submits_once(app, make_user):
-    _, links = _setup(app, make_user)
-    client = app.test_client()
-    welcome = arrive(client, links["peer0@example.org"])
+    client, welcome, _ = _arrived(app, make_user)
     page = client.get(welcome)
     assert "Feedback for Sam Subject" in page.text and "anonymous" in page.text
     assert page.headers["Referrer-Policy"] == "no-referrer"
@@ -53,9 +58,7 @@ def test_a_rater_answers_through_their_link_and_submits_once(app, make_user):
 
 
 def test_observer_wording_is_shown_to_raters(app, make_user):
-    _, links = _setup(app, make_user)
-    client = app.test_client()
-    welcome = arrive(client, links["peer0@example.org"])
+    client, welcome, _ = _arrived(app, make_user)
     page = client.get(f"{welcome}/pages/1").text
     with app.app_context():
         item = default_instrument().items[0]
@@ -63,36 +66,30 @@ def test_observer_wording_is_shown_to_raters(app, make_user):
 
 
 def test_a_rater_can_save_and_come_back_with_the_same_link(app, make_user):
-    _, links = _setup(app, make_user)
-    client = app.test_client()
-    welcome = arrive(client, links["peer0@example.org"])
+    client, welcome, link = _arrived(app, make_user)
     with app.app_context():
         first_item = default_instrument().items[0].id
     token = csrf_from(client.get(f"{welcome}/pages/1").text)
     client.post(f"{welcome}/pages/1", data={first_item: "2", "action": "save", "csrf_token": token})
     later = app.test_client()  # a new browser, same e-mail link
-    welcome_again = arrive(later, links["peer0@example.org"])
+    welcome_again = arrive(later, link)
     page = later.get(f"{welcome_again}/pages/1").text
     assert is_checked(page, first_item, "2")
 
 
 def test_a_second_submit_and_a_replayed_link_store_nothing_more(app, make_user):
-    _, links = _setup(app, make_user)
-    client = app.test_client()
-    welcome = arrive(client, links["peer0@example.org"])
+    client, welcome, link = _arrived(app, make_user)
     answer_every_page(app, client, welcome)
     submit_review(client, welcome)
     again = client.get(f"{welcome}/review")
     assert again.status_code in (404, 410)
-    replay = app.test_client().get(links["peer0@example.org"])
+    replay = app.test_client().get(link)
     assert replay.status_code == 400 and "already submitted" in replay.text
     assert _responses(app) == 1
 
 
 def test_two_racing_submits_store_one_response(app, make_user):
-    _, links = _setup(app, make_user)
-    client = app.test_client()
-    welcome = arrive(client, links["peer0@example.org"])
+    client, welcome, _ = _arrived(app, make_user)
     answer_every_page(app, client, welcome)
     token = csrf_from(client.get(f"{welcome}/review").text)
     cookie = client.get_cookie("session").value
@@ -138,9 +135,7 @@ def test_expired_revoked_and_made_up_links_get_a_clear_page_and_store_nothing(ap
 
 
 def test_an_expired_form_gives_the_page_back_with_answers_kept(app, make_user):
-    _, links = _setup(app, make_user)
-    client = app.test_client()
-    welcome = arrive(client, links["peer0@example.org"])
+    client, welcome, _ = _arrived(app, make_user)
     with app.app_context():
         first_item = default_instrument().items[0].id
     page = client.post(

@@ -38,6 +38,14 @@ def _submit_all(found_id: str, values: dict[str, int]) -> None:
         rater_path.submit(db.session, invitation, instrument)
 
 
+def _submit_one_answer(email: str) -> None:
+    """The rater invited at ``email`` answers the first item only and submits."""
+    invitation = invitation_of(email)
+    instrument = default_instrument()
+    rater_path.save_draft(db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1)
+    rater_path.submit(db.session, invitation, instrument)
+
+
 def _close(found_id: str) -> None:
     found = db.session.scalar(select(FeedbackRound).where(FeedbackRound.public_id == found_id))
     rounds.close_round(db.session, found, "subject")
@@ -101,12 +109,7 @@ def test_the_subject_sees_counts_per_group_but_not_who_answered(app, auth, make_
     _signed_in_subject(app, auth)
     with app.app_context():
         round_id, _ = open_round_with("sam@acme.test", raters({"peer": 3}))
-        invitation = invitation_of("peer1@example.org")
-        instrument = default_instrument()
-        rater_path.save_draft(
-            db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1
-        )
-        rater_path.submit(db.session, invitation, instrument)
+        _submit_one_answer("peer1@example.org")
     page = auth.client.get(f"/feedback/{round_id}").text
     assert "<strong>1</strong> of 3" in page
     api = auth.client.get(f"/api/v1/rounds/{round_id}").get_json()
@@ -119,12 +122,7 @@ def test_reminders_go_only_to_raters_who_have_not_answered(app, auth):
     _signed_in_subject(app, auth)
     with app.app_context():
         round_id, _ = open_round_with("sam@acme.test", raters({"peer": 3}))
-        invitation = invitation_of("peer0@example.org")
-        instrument = default_instrument()
-        rater_path.save_draft(
-            db.session, invitation, instrument, {instrument.items[0].id: 4}, {}, 1
-        )
-        rater_path.submit(db.session, invitation, instrument)
+        _submit_one_answer("peer0@example.org")
     response = auth.post(f"/feedback/{round_id}/remind", page=f"/feedback/{round_id}")
     assert response.status_code == 302
     with app.app_context():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +14,7 @@ from coach.instruments_registry import default_instrument
 from coach.models import FeedbackRound
 from coach.services.accounts import accounts
 
-from conftest import csrf_from
+from hr_builders import upload_responses
 
 
 @pytest.fixture
@@ -58,14 +57,7 @@ def test_an_hr_upload_gives_imported_rounds_the_configured_floor(
     app, floor_of_four, auth, make_user
 ):
     upload = _responses(app)
-    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena"))
-    page = auth.client.get("/hr/import-responses")
-    data = {
-        "csrf_token": csrf_from(page.text),
-        "instrument": "leader-manager",
-        "file": (io.BytesIO(upload), "r.csv"),
-    }
-    done = auth.client.post("/hr/import-responses", data=data, content_type="multipart/form-data")
+    done = upload_responses(auth, make_user, upload)
     assert "Import done" in done.text
     assert _floors(app) == [4]
 

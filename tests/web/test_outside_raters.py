@@ -13,6 +13,30 @@ from conftest import csrf_from
 from rater_control_helpers import OUTSIDER, PEERS, add, org, signed_in, start
 
 
+def _outsider_nominated(app):  # type: ignore[no-untyped-def]
+    """Sam, signed in, with a draft round of peers and Cleo Client from outside the directory."""
+    org(app)
+    subject = signed_in(app, "sam@acme.test")
+    round_url = start(subject, PEERS)
+    add(subject, round_url, "Cleo Client", OUTSIDER)
+    return subject, round_url
+
+
+def _request_id(app) -> str:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.session.scalar(select(Invitation.public_id).where(Invitation.email == OUTSIDER))
+
+
+def _invited(app) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every address an invitation went to."""
+    with app.app_context():
+        return set(
+            db.session.scalars(
+                select(OutboxMessage.to_address).where(OutboxMessage.kind == "invitation")
+            )
+        )
+
+
 def test_an_outside_rater_waits_and_gets_no_invitation_until_the_manager_approves(app):
     org(app)
     subject = signed_in(app, "sam@acme.test")
@@ -22,12 +46,7 @@ def test_an_outside_rater_waits_and_gets_no_invitation_until_the_manager_approve
     assert "must approve them before any invitation is sent" in page
     assert "Waiting for approval" in page and "Bea Boss, or HR" in page
     subject.post(f"{round_url}/open", page=round_url)
-    with app.app_context():
-        invited = set(
-            db.session.scalars(
-                select(OutboxMessage.to_address).where(OutboxMessage.kind == "invitation")
-            )
-        )
+    invited = _invited(app)
     assert OUTSIDER not in invited and set(PEERS) <= invited
 
     with app.app_context():
@@ -44,10 +63,7 @@ def test_an_outside_rater_waits_and_gets_no_invitation_until_the_manager_approve
     current = re.findall(r'aria-current="page">([^<]+)<', approvals)
     assert current == ["Approvals"]  # its own section, not Feedback's
     assert 'href="/feedback/approvals"' not in subject.client.get("/").text  # manages nobody
-    with app.app_context():
-        request_id = db.session.scalar(
-            select(Invitation.public_id).where(Invitation.email == OUTSIDER)
-        )
+    request_id = _request_id(app)
     approved = manager.post(f"/feedback/approvals/{request_id}/approve", page="/feedback/approvals")
     assert approved.status_code == 302
     with app.app_context():
@@ -62,15 +78,9 @@ def test_an_outside_rater_waits_and_gets_no_invitation_until_the_manager_approve
 
 
 def test_hr_can_approve_an_outside_rater_who_is_invited_when_the_round_opens(app):
-    org(app)
-    subject = signed_in(app, "sam@acme.test")
-    round_url = start(subject, PEERS)
-    add(subject, round_url, "Cleo Client", OUTSIDER)
+    subject, round_url = _outsider_nominated(app)
     hr = signed_in(app, "hana@acme.test")
-    with app.app_context():
-        request_id = db.session.scalar(
-            select(Invitation.public_id).where(Invitation.email == OUTSIDER)
-        )
+    request_id = _request_id(app)
     assert "Cleo Client" in hr.client.get("/feedback/approvals").text
     hr.post(f"/feedback/approvals/{request_id}/approve", page="/feedback/approvals")
     with app.app_context():
@@ -83,25 +93,14 @@ def test_hr_can_approve_an_outside_rater_who_is_invited_when_the_round_opens(app
             == 0
         )
     subject.post(f"{round_url}/open", page=round_url)
-    with app.app_context():
-        invited = set(
-            db.session.scalars(
-                select(OutboxMessage.to_address).where(OutboxMessage.kind == "invitation")
-            )
-        )
+    invited = _invited(app)
     assert invited == {*PEERS, OUTSIDER}
 
 
 def test_another_manager_and_the_subject_cannot_approve(app):
-    org(app)
-    subject = signed_in(app, "sam@acme.test")
-    round_url = start(subject, PEERS)
-    add(subject, round_url, "Cleo Client", OUTSIDER)
+    subject, round_url = _outsider_nominated(app)
     subject.post(f"{round_url}/open", page=round_url)
-    with app.app_context():
-        request_id = db.session.scalar(
-            select(Invitation.public_id).where(Invitation.email == OUTSIDER)
-        )
+    request_id = _request_id(app)
     other = signed_in(app, "otto@acme.test")
     assert "Cleo Client" not in other.client.get("/feedback/approvals").text
     for person in (other, subject):
@@ -110,13 +109,9 @@ def test_another_manager_and_the_subject_cannot_approve(app):
                 f"/feedback/approvals/{request_id}/{decision}", page="/feedback/approvals"
             )
             assert refused.status_code == 404
+    assert OUTSIDER not in _invited(app)
     with app.app_context():
         assert db.session.scalar(select(Invitation.approval).where(Invitation.email == OUTSIDER))
-        assert OUTSIDER not in set(
-            db.session.scalars(
-                select(OutboxMessage.to_address).where(OutboxMessage.kind == "invitation")
-            )
-        )
         assert (
             db.session.scalar(select(Invitation.approval).where(Invitation.email == OUTSIDER))
             == "pending"
@@ -124,27 +119,17 @@ def test_another_manager_and_the_subject_cannot_approve(app):
 
 
 def test_a_declined_outside_rater_is_dropped_with_a_note_and_cannot_be_added_again(app):
-    org(app)
-    subject = signed_in(app, "sam@acme.test")
-    round_url = start(subject, PEERS)
-    add(subject, round_url, "Cleo Client", OUTSIDER)
+    subject, round_url = _outsider_nominated(app)
     manager = signed_in(app, "bea@acme.test")
-    with app.app_context():
-        request_id = db.session.scalar(
-            select(Invitation.public_id).where(Invitation.email == OUTSIDER)
-        )
+    request_id = _request_id(app)
     manager.post(f"/feedback/approvals/{request_id}/decline", page="/feedback/approvals")
     page = subject.client.get(round_url).text
     assert "Not approved, so never invited: Cleo Client" in page
     again = add(subject, round_url, "Cleo Client", OUTSIDER)
     assert again.status_code == 400 and "was not approved" in again.text
     subject.post(f"{round_url}/open", page=round_url)
+    assert OUTSIDER not in _invited(app)
     with app.app_context():
-        assert OUTSIDER not in set(
-            db.session.scalars(
-                select(OutboxMessage.to_address).where(OutboxMessage.kind == "invitation")
-            )
-        )
         assert db.session.scalar(
             select(AuditEvent.event).where(AuditEvent.event == "rater_declined")
         )

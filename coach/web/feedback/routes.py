@@ -174,17 +174,15 @@ def withdraw(public_id: str, invitation_id: str) -> Response:
 @login_required
 def deadline(public_id: str) -> Response:
     """Move the deadline."""
-    found = _mine(public_id)
     form = DeadlineForm()
-    if form.validate():
-        try:
-            rounds.change_deadline(db.session, found, form.deadline_at())
-            flash("The deadline is saved.", "success")
-        except rounds.RoundError as exc:
-            flash(str(exc), "error")
-    else:
+    if not form.validate():
         flash("Choose a valid date.", "error")
-    return _back(found)
+        return _back(_mine(public_id))
+    return _act(
+        public_id,
+        lambda found: rounds.change_deadline(db.session, found, form.deadline_at()),
+        "The deadline is saved.",
+    )
 
 
 @bp.post("/<public_id>/open")

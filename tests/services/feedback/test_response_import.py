@@ -12,6 +12,8 @@ from coach.scoring import score_scales
 from coach.services.accounts import accounts
 from coach.services.feedback import response_import
 
+from hr_builders import upload_responses
+
 
 def _people() -> None:
     for email in ("maya@example.org", "omar@example.org"):
@@ -109,21 +111,12 @@ def test_the_command_imports_for_a_named_instrument(app, tmp_path):
 
 
 def test_hr_uploads_responses_and_managers_cannot(app, auth, make_user):
-    import io
-
     from conftest import csrf_from
 
     with app.app_context():
         _people()
         upload = _csv([("maya@example.org", "self", "", _all("4"))])
-    auth.sign_in(make_user("hr@example.org", role="hr", name="Helena"))
-    page = auth.client.get("/hr/import-responses")
-    data = {
-        "csrf_token": csrf_from(page.text),
-        "instrument": "leader-manager",
-        "file": (io.BytesIO(upload), "r.csv"),
-    }
-    done = auth.client.post("/hr/import-responses", data=data, content_type="multipart/form-data")
+    done = upload_responses(auth, make_user, upload)
     assert "Import done" in done.text
     auth.client.post("/sign-out", data={"csrf_token": csrf_from(auth.client.get("/").text)})
     auth.sign_in(make_user("m@example.org", name="Manager"))
