@@ -17,17 +17,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from coach.instrument.fields import (
-    FileProblemsError,
-    Problems,
-    entries,
-    ident,
-    show,
-    suggest,
-    text,
-    top_level,
-    version_field,
-)
+from coach.instrument import fields
+from coach.instrument.fields import Problems, entries, ident, show, suggest, text
 
 # The instrument loader's strict parser: it also reports duplicate mapping keys, which a
 # plain safe_load would silently resolve to the last value.
@@ -139,7 +130,7 @@ class ActionLibrary:
         return tuple(main + extra)
 
 
-class ActionLibraryError(FileProblemsError):
+class ActionLibraryError(fields.FileProblemsError):
     """The action library file is invalid; ``problems`` lists every message."""
 
 
@@ -180,11 +171,11 @@ def build_action_library(
 ) -> tuple[ActionLibrary | None, list[str]]:
     """Validate parsed file contents; return the library (None if invalid) and the problems."""
     problems = Problems(source)
-    data = top_level(data, TOP_LEVEL_FIELDS, TOP_LEVEL_FIELDS, problems)
+    data = fields.top_level(data, TOP_LEVEL_FIELDS, TOP_LEVEL_FIELDS, problems)
     if data is None:
         return None, problems.messages
     lid = ident(data, "", problems, report_missing=False)
-    version = version_field(data, problems)
+    version = fields.version_field(data, problems)
     iid = text(data, "instrument", "field 'instrument'", problems, report_missing=False)
     # On a mismatch every scale would look unknown; one clear message beats eighteen.
     check_scales = iid is None or iid == instrument.id
