@@ -206,12 +206,7 @@ def _actions(
     listed: Counter[str] = Counter()
     known = [s.id for s in instrument.scales]
     for where, entry in entries(raw, "actions", "action", ACTION_FIELDS, problems):
-        aid = ident(entry, where, problems)
-        if aid is not None and aid in seen:
-            problems.add(where, "duplicate action id")
-            aid = None
-        elif aid is not None:
-            seen.add(aid)
+        aid = fields.unique_ident(entry, where, seen, "action", problems)
         scales = _scales(entry, where, known, check_scales, problems)
         listed.update(scales)
         title = text(entry, "title", "title", problems, where=where)

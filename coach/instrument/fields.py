@@ -163,6 +163,19 @@ def ident(
     return value
 
 
+def unique_ident(
+    entry: dict[Any, Any], where: str, seen: set[str], what: str, problems: Problems
+) -> str | None:
+    """The entry's id, added to ``seen``; None, reported, when an earlier ``what`` has it."""
+    found = ident(entry, where, problems)
+    if found is not None and found in seen:
+        problems.add(where, f"duplicate {what} id")
+        return None
+    if found is not None:
+        seen.add(found)
+    return found
+
+
 def text(
     entry: dict[Any, Any],
     name: str,

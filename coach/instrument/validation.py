@@ -19,6 +19,7 @@ from coach.instrument.fields import (
     suggest,
     text,
     top_level,
+    unique_ident,
     version_field,
 )
 from coach.instrument.options import parse_options
@@ -232,12 +233,7 @@ def _items(raw: object, declared: set[str], problems: Problems) -> tuple[Item, .
     seen: set[str] = set()
     counts: Counter[str] = Counter()
     for where, entry in entries(raw, "items", "item", ITEM_FIELDS, problems):
-        iid = ident(entry, where, problems)
-        if iid is not None and iid in seen:
-            problems.add(where, "duplicate item id")
-            iid = None
-        elif iid is not None:
-            seen.add(iid)
+        iid = unique_ident(entry, where, seen, "item", problems)
         scale = text(entry, "scale", "scale", problems, where=where)
         if scale is not None and scale not in declared:
             hint = suggest(scale, sorted(declared))
