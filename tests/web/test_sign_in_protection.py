@@ -284,21 +284,30 @@ def test_reset_mails_to_one_account_stop_after_three_an_hour_with_the_same_answe
 
 def test_reset_requests_take_as_long_for_unknown_addresses_as_for_real_ones(app, make_user):
     known = [make_user(f"person{n}@example.org", name=f"Person {n}") for n in range(30)]
-    timings: dict[str, list[float]] = {"known": [], "unknown": []}
-    for n, email in enumerate(known):
-        for kind, address in (("known", email), ("unknown", f"ghost{n}@example.org")):
-            client = _browser(app, f"10.1.{n}.{1 if kind == 'known' else 2}")
-            token = csrf_from(client.get("/forgot-password").text)
-            started = time.perf_counter()
-            reply = client.post("/forgot-password", data={"email": address, "csrf_token": token})
-            timings[kind].append(time.perf_counter() - started)
-            assert reply.status_code == 302
+    ratios = []
+    # The machine's load varies (CI runs another test process beside this one), so a try
+    # whose medians are skewed by it is tried again; a real difference shows in every try.
+    for attempt in range(3):
+        timings: dict[str, list[float]] = {"known": [], "unknown": []}
+        for n, email in enumerate(known):
+            for kind, address in (("known", email), ("unknown", f"ghost{n}@example.org")):
+                client = _browser(app, f"10.{attempt + 1}.{n}.{1 if kind == 'known' else 2}")
+                token = csrf_from(client.get("/forgot-password").text)
+                started = time.perf_counter()
+                form = {"email": address, "csrf_token": token}
+                reply = client.post("/forgot-password", data=form)
+                timings[kind].append(time.perf_counter() - started)
+                assert reply.status_code == 302
+        ratios.append(median(timings["known"]) / median(timings["unknown"]))
+        # Measured here: 1.06 to 1.12 now; 1.42 (PostgreSQL) and 1.51 (SQLite) before, when
+        # only a real account's request wrote and committed anything.
+        if 0.77 < ratios[-1] < 1.3:
+            break
+    else:
+        raise AssertionError(f"known/unknown median ratios in three tries: {ratios}")
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 30
-    ratio = median(timings["known"]) / median(timings["unknown"])
-    # Measured here: 1.06 to 1.12 now; 1.42 (PostgreSQL) and 1.51 (SQLite) before, when only
-    # a real account's request wrote and committed anything.
-    assert 0.77 < ratio < 1.3, timings
+        count = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+        assert count == 30 * len(ratios)
 
 
 # --- the password-change form --------------------------------------------------------------------
