@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from coach.extensions import db
 from coach.instruments_registry import default_instrument, instruments
@@ -39,6 +40,21 @@ def person(email: str, unit_path: str | None, role: Role = Role.MANAGER) -> User
         accounts.NewAccount(email=email, name=email.split("@")[0].title(), role=role, unit=unit),
     )
     return user
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    """Every SQL statement the application's engine sends while the block runs."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def answers_for(level: int, tilt: int = 0) -> dict[str, int | None]:

@@ -113,9 +113,10 @@ def goal_form(scale: str = "delegation", **changes: str) -> dict[str, str]:
     return form
 
 
-def goal_draft(*milestones: str) -> plan_goals.GoalDraft:
-    """A measurable eight-week goal on delegation, with a milestone every two weeks."""
-    today = date.today()
+def goal_draft(*milestones: str, start: date | None = None) -> plan_goals.GoalDraft:
+    """A measurable eight-week goal on delegation from ``start`` (today), with a milestone
+    every two weeks."""
+    start = start or date.today()
     return plan_goals.GoalDraft(
         title="Delegate one decision a week",
         scale_id="delegation",
@@ -124,7 +125,7 @@ def goal_draft(*milestones: str) -> plan_goals.GoalDraft:
         direction="increase",
         baseline=0.0,
         target=10.0,
-        start_date=today,
-        due_date=today + timedelta(days=56),
-        milestones=[(m, today + timedelta(days=14 * (n + 1))) for n, m in enumerate(milestones)],
+        start_date=start,
+        due_date=start + timedelta(days=56),
+        milestones=[(m, start + timedelta(days=14 * (n + 1))) for n, m in enumerate(milestones)],
     )

@@ -187,7 +187,7 @@ def test_a_campaign_offers_units_down_to_departments_and_a_deeper_one_from_the_d
     sign_in_hr(auth, make_user)
     upload_org_chart(auth, WIDE)
     page = auth.client.get("/hr/campaigns").text
-    assert "Logistics (2)" in page and "Docks" not in page
+    assert "Logistics (2 people)" in page and "Docks" not in page
     with app.app_context():
         docks = directory.ensure_unit(db.session, "Acme/Operations/Logistics/Docks").public_id
     assert f'href="/hr/campaigns?unit={docks}"' in auth.client.get(f"/directory/?unit={docks}").text

@@ -24,11 +24,10 @@ from coach.instruments_registry import (
 from coach.services.people import directory
 from coach.services.plans import development_plans as plans
 from coach.services.plans import goals as plan_goals
-from coach.services.plans.goals import GoalDraft
 
 from disclosure_audit import disclosed_groups
 from hr_builders import person
-from plan_helpers import submit_assessment, user
+from plan_helpers import goal_draft, submit_assessment, user
 
 TODAY = date.today()
 FLOOR = 5
@@ -52,17 +51,7 @@ def _plan_for(email: str, n: int) -> None:
     start = plans.plan_start(db.session, owner, instruments(), action_libraries())
     assert start is not None
     plan = plans.start_plan(db.session, owner, start, ["delegation"])
-    draft = GoalDraft(
-        title="Delegate one decision a week",
-        scale_id="delegation",
-        indicator="decisions delegated",
-        unit="decisions",
-        direction="increase",
-        baseline=0.0,
-        target=10.0,
-        start_date=TODAY - timedelta(days=28),
-        due_date=TODAY + timedelta(days=28),
-    )
+    draft = goal_draft(start=TODAY - timedelta(days=28))
     library = action_library(default_instrument().id)
     goal = plan_goals.add_goal(db.session, plan, draft, default_instrument(), library, TODAY)
     if n % 2:

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from coach.extensions import db
 from coach.instruments_registry import action_libraries, instruments
 from coach.services.hr.plans import plan_figures, plan_tree
 from coach.services.people import directory
 from coach.services.plans import development_plans as plans
 
-from hr_builders import person
+from hr_builders import person, statements_sent
 from plan_helpers import submit_assessment
-
-
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _planners(unit_path: str, count: int) -> None:
@@ -44,7 +25,7 @@ def _queries_for(unit_path: str) -> int:
     unit = directory.ensure_unit(db.session, unit_path)
     db.session.commit()
     db.session.expire_all()
-    with _statements() as seen:
+    with statements_sent() as seen:
         assert plan_figures(db.session, unit)["shown"]
     return len(seen)
 

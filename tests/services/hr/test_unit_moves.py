@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy import event, select
 
 from coach.extensions import db
@@ -20,6 +17,7 @@ from hr_builders import (
     assert_summaries_equal_a_rebuild,
     closed_round,
     person,
+    statements_sent,
     submit,
     summary_rows,
 )
@@ -70,20 +68,6 @@ def _self_count(unit_id: int) -> int:
         )
     )
     return n or 0
-
-
-@contextmanager
-def _counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_a_person_moved_by_import_counts_under_the_new_unit_and_no_longer_the_old(ctx):
@@ -167,7 +151,7 @@ def _move_and_count(moving: int) -> int:
     ):
         user.unit = target
     db.session.flush()
-    with _counted() as statements:
+    with statements_sent() as statements:
         hr_moves.record_unit_moves(db.session)
     db.session.commit()
     return len(statements)
@@ -188,7 +172,7 @@ def test_an_import_that_moves_nobody_leaves_the_figures_alone(ctx):
     _everyone_assessed()
     before = summary_rows(hr_slice_stats, STATS_KEY)
     renamed = _org().replace("A Zero", "Alex Zero")
-    with _counted() as statements:
+    with statements_sent() as statements:
         assert _import(renamed).changed == ["a0@acme.test"]
     assert not any("hr_slice_stats" in s for s in statements)
     assert summary_rows(hr_slice_stats, STATS_KEY) == before
