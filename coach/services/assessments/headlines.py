@@ -55,7 +55,7 @@ class DotPlot:
 def self_next_step(session: Session, assessment: Assessment) -> NextStep:
     """After a self report: follow or read the 360 on it, else ask for one (or plan)."""
     # The round on this self-assessment, else the person's latest round tied to none.
-    found = session.scalars(
+    feedback_round = session.scalars(
         select(FeedbackRound)
         .where(
             FeedbackRound.subject_id == assessment.owner_id,
@@ -70,27 +70,27 @@ def self_next_step(session: Session, assessment: Assessment) -> NextStep:
             FeedbackRound.id.desc(),
         )
     ).first()
-    if found is None:
+    if feedback_round is None:
         return NextStep(
             "start_round",
             "Ask others how they see you",
             "A 360 round invites your manager, peers and team to answer the same questions "
             "about you, so you can compare your view with theirs before choosing what to work on.",
         )
-    if found.state == RoundState.CLOSED.value:
+    if feedback_round.state == RoundState.CLOSED.value:
         return NextStep(
             "read_round",
             "Read how others see you, then plan",
             "Your 360 round is closed: its report shows where others "
             "agree with you and where they do not.",
-            found.public_id,
+            feedback_round.public_id,
         )
     return NextStep(
         "follow_round",
         "Follow your 360 round",
         "Your 360 round is under way. Meanwhile you can start a plan "
         "from your own view and adjust it when the feedback arrives.",
-        found.public_id,
+        feedback_round.public_id,
     )
 
 

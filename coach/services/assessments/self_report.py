@@ -162,18 +162,18 @@ def nearest_archetype(
     session: Session, assessment: Assessment, scales: int
 ) -> ArchetypeLine | None:
     """The archetype under the current model; None before HR has run the analysis."""
-    found = archetype_for_assessment(session, assessment)
-    if found is None:
+    assigned = archetype_for_assessment(session, assessment)
+    if assigned is None:
         return None
     return ArchetypeLine(
-        name=found["name"],
-        description=found["description"],
-        closeness=found["closeness"],
-        closeness_text=found["closeness_text"],
-        distance=found["distance"],
-        typical_distance=found["typical_distance"],
-        structure_text=found["structure_text"],
-        note=found["note"],
+        name=assigned["name"],
+        description=assigned["description"],
+        closeness=assigned["closeness"],
+        closeness_text=assigned["closeness_text"],
+        distance=assigned["distance"],
+        typical_distance=assigned["typical_distance"],
+        structure_text=assigned["structure_text"],
+        note=assigned["note"],
         scales=scales,
     )
 

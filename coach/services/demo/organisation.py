@@ -266,7 +266,7 @@ def _closed_round(
         return
     today = utcnow()
     closed = today - timedelta(days=CLOSED_DAYS_AGO)
-    found = FeedbackRound(
+    feedback_round = FeedbackRound(
         subject=subject,
         assessment=assessment,
         instrument_id=instrument.id,
@@ -279,7 +279,7 @@ def _closed_round(
         closed_at=closed,
         closed_by="deadline",
     )
-    session.add(found)
+    session.add(feedback_round)
     session.flush()
     seen_as = tuple(0.7 * shift for shift in shifts)
     for group, rater, missing in raters:
@@ -287,7 +287,7 @@ def _closed_round(
         answered = rng.random() >= 0.125
         session.add(
             Invitation(
-                round_id=found.id,
+                round_id=feedback_round.id,
                 name=rater.name,
                 email=rater.email,
                 relationship_=group.value,
@@ -297,7 +297,7 @@ def _closed_round(
         )
         if answered:
             answers = _answers(instrument, seen_as, rng, spread=0.45, missing=missing)
-            stage_imported_response(session, found, instrument, group.value, answers)
+            stage_imported_response(session, feedback_round, instrument, group.value, answers)
 
 
 def _shift(

@@ -137,7 +137,7 @@ def create_campaign(
     created, skipped = 0, []
     for manager in managers_in(session, unit):
         try:
-            found = rounds.stage_round(
+            feedback_round = rounds.stage_round(
                 session,
                 manager,
                 instrument,
@@ -147,20 +147,27 @@ def create_campaign(
         except rounds.RoundError:
             skipped.append(manager.name)  # already has a round that is not closed
             continue
-        found.campaign = campaign
-        for proposal in rounds.proposed_raters(session, manager, found):
+        feedback_round.campaign = campaign
+        for proposal in rounds.proposed_raters(session, manager, feedback_round):
             rounds.stage_nomination(
-                session, found, proposal.name, proposal.email, proposal.relationship, base_url
+                session,
+                feedback_round,
+                proposal.name,
+                proposal.email,
+                proposal.relationship,
+                base_url,
             )
-        _tell_subject(session, manager, found, base_url)
+        _tell_subject(session, manager, feedback_round, base_url)
         created += 1
     session.commit()
     return CampaignResult(campaign, created, skipped)
 
 
-def _tell_subject(session: Session, manager: User, found: FeedbackRound, base_url: str) -> None:
-    link = f"{base_url}/feedback/{found.public_id}"
-    due = found.deadline.strftime("%-d %B %Y")
+def _tell_subject(
+    session: Session, manager: User, feedback_round: FeedbackRound, base_url: str
+) -> None:
+    link = f"{base_url}/feedback/{feedback_round.public_id}"
+    due = feedback_round.deadline.strftime("%-d %B %Y")
     mail.enqueue(
         session,
         kind="campaign",
@@ -186,18 +193,18 @@ def campaign_by_public_id(session: Session, public_id: str) -> Campaign | None:
 
 
 def _rounds(session: Session, campaign: Campaign) -> list[FeedbackRound]:
-    found = list(
+    campaign_rounds = list(
         session.scalars(select(FeedbackRound).where(FeedbackRound.campaign_id == campaign.id))
     )
-    for r in found:
+    for r in campaign_rounds:
         rounds.close_if_due(session, r)
-    return found
+    return campaign_rounds
 
 
 def progress(session: Session, campaign: Campaign) -> CampaignProgress:
     """Counts only, and only those standing on 5 rounds or more (``hr_progress``)."""
-    found = _rounds(session, campaign)
-    ids = [r.id for r in found]
+    campaign_rounds = _rounds(session, campaign)
+    ids = [r.id for r in campaign_rounds]
     invited: dict[int, int] = {}
     responded: dict[int, int] = {}
     if ids:
@@ -217,9 +224,9 @@ def progress(session: Session, campaign: Campaign) -> CampaignProgress:
                 .group_by(FeedbackResponse.round_id)
             )
         }
-    by_state = Counter(r.state for r in found)
+    by_state = Counter(r.state for r in campaign_rounds)
     states = state_counts(by_state, [s.value for s in RoundState])
-    if not answers_shown(len(found), len(set(invited) | set(responded))):
+    if not answers_shown(len(campaign_rounds), len(set(invited) | set(responded))):
         return CampaignProgress(states, None, None)
     return CampaignProgress(states, sum(invited.values()), sum(responded.values()))
 
@@ -227,10 +234,10 @@ def progress(session: Session, campaign: Campaign) -> CampaignProgress:
 def open_drafts(session: Session, campaign: Campaign, base_url: str, floor: int) -> int:
     """Open every draft round with a rater who can be invited now; returns how many opened."""
     opened = 0
-    for found in _rounds(session, campaign):
-        ready = any(rounds.is_invitable(i) for i in found.invitations)
-        if found.state == RoundState.DRAFT.value and ready:
-            rounds.stage_open(session, found, base_url, floor)
+    for feedback_round in _rounds(session, campaign):
+        ready = any(rounds.is_invitable(i) for i in feedback_round.invitations)
+        if feedback_round.state == RoundState.DRAFT.value and ready:
+            rounds.stage_open(session, feedback_round, base_url, floor)
             opened += 1
     session.commit()
     return opened
@@ -239,9 +246,9 @@ def open_drafts(session: Session, campaign: Campaign, base_url: str, floor: int)
 def close_open(session: Session, campaign: Campaign, actor: User | None = None) -> int:
     """Close every open round of the campaign (results then appear to each subject)."""
     closed = 0
-    for found in _rounds(session, campaign):
-        if found.state == RoundState.OPEN.value:
-            rounds.stage_close(session, found, "hr", actor)
+    for feedback_round in _rounds(session, campaign):
+        if feedback_round.state == RoundState.OPEN.value:
+            rounds.stage_close(session, feedback_round, "hr", actor)
             closed += 1
     session.commit()
     return closed

@@ -12,7 +12,7 @@ from coach.services.accounts.link_tokens import new_token, token_hash
 
 def invite(
     session: Session,
-    found: FeedbackRound,
+    feedback_round: FeedbackRound,
     invitation: Invitation,
     base_url: str,
     *,
@@ -21,10 +21,10 @@ def invite(
     """Give the rater a fresh private link and queue the e-mail carrying it (no commit)."""
     raw = new_token()
     invitation.token_hash = token_hash(raw)
-    invitation.expires_at = found.deadline
+    invitation.expires_at = feedback_round.deadline
     invitation.state = InvitationState.INVITED.value
     link = f"{base_url}/r/{raw}"
-    subject, body = _invitation_text(found, invitation, link, reminder)
+    subject, body = _invitation_text(feedback_round, invitation, link, reminder)
     mail.enqueue(
         session,
         kind="reminder" if reminder else "invitation",
@@ -32,15 +32,15 @@ def invite(
         subject=subject,
         body=body,
         link=link,
-        about=found.subject,
+        about=feedback_round.subject,
     )
 
 
 def _invitation_text(
-    found: FeedbackRound, invitation: Invitation, link: str, reminder: bool
+    feedback_round: FeedbackRound, invitation: Invitation, link: str, reminder: bool
 ) -> tuple[str, str]:
-    who = found.subject.name
-    due = as_utc(found.deadline).strftime("%-d %B %Y")
+    who = feedback_round.subject.name
+    due = as_utc(feedback_round.deadline).strftime("%-d %B %Y")
     group_note = (
         "You are their manager. The manager's answers are shown as their own figure, so "
         "they are not anonymous to the person you rate."

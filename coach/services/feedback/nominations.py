@@ -83,9 +83,11 @@ def is_own_address(address: str, subject_email: str) -> bool:
     return mailbox(address) == mailbox(subject_email)
 
 
-def proposed_raters(session: Session, subject: User, found: FeedbackRound) -> list[Proposal]:
+def proposed_raters(
+    session: Session, subject: User, feedback_round: FeedbackRound
+) -> list[Proposal]:
     """Their manager, their direct reports and the rest of their unit, not yet nominated."""
-    taken = {i.email for i in found.invitations} | {subject.email}
+    taken = {i.email for i in feedback_round.invitations} | {subject.email}
     proposals: list[Proposal] = []
     if subject.manager is not None and subject.manager.active:
         proposals.append(Proposal(subject.manager.name, subject.manager.email, "manager"))
@@ -122,9 +124,14 @@ def _check_manager(subject: User, person: User | None) -> None:
 
 
 def _check_nomination(
-    session: Session, found: FeedbackRound, name: str, email: str, relationship: str, trusted: bool
+    session: Session,
+    feedback_round: FeedbackRound,
+    name: str,
+    email: str,
+    relationship: str,
+    trusted: bool,
 ) -> tuple[str, User | None]:
-    if found.state == RoundState.CLOSED.value:
+    if feedback_round.state == RoundState.CLOSED.value:
         raise RoundError("This round is closed.")
     if relationship not in RELATIONSHIPS:
         raise RoundError("Choose how this person works with you.", "relationship")
@@ -133,30 +140,30 @@ def _check_nomination(
     address = normalise_email(email)
     if not is_valid_email(address):
         raise RoundError(f"{email.strip() or 'That'} is not a valid e-mail address.", "email")
-    if is_own_address(address, found.subject.email):
+    if is_own_address(address, feedback_round.subject.email):
         raise RoundError(
             "That is your own address (a +tag or another spelling is still yours). Your own "
             "view is your self-assessment: nominate other people.",
             "email",
         )
-    earlier = [i for i in found.invitations if i.email == address]
+    earlier = [i for i in feedback_round.invitations if i.email == address]
     if any(i.state != InvitationState.REVOKED.value for i in earlier):
         raise RoundError(f"{address} is already nominated.", "email")
     if any(i.approval == Approval.DECLINED.value for i in earlier):
         raise RoundError(f"{address} was not approved for this round.", "email")
     if earlier:
         raise RoundError(f"{address} was taken off this round and cannot be added again.", "email")
-    if len(found.invitations) >= MAX_RATERS:
+    if len(feedback_round.invitations) >= MAX_RATERS:
         raise RoundError(f"A round takes at most {MAX_RATERS} raters.")
     person = directory_person(session, address)
     if relationship == "manager" and not trusted:
-        _check_manager(found.subject, person)
+        _check_manager(feedback_round.subject, person)
     return address, person
 
 
 def stage_nomination(
     session: Session,
-    found: FeedbackRound,
+    feedback_round: FeedbackRound,
     name: str,
     email: str,
     relationship: str,
@@ -167,7 +174,7 @@ def stage_nomination(
     """Add a rater (no commit): directory people are invited at once in an open round; an
     address outside the directory waits for approval unless the caller is ``trusted`` (the
     demo, benchmarks and tests build rounds with made-up raters; people never are trusted)."""
-    address, person = _check_nomination(session, found, name, email, relationship, trusted)
+    address, person = _check_nomination(session, feedback_round, name, email, relationship, trusted)
     outside = person is None and not trusted
     invitation = Invitation(
         name=person.name if person is not None else name.strip(),
@@ -175,18 +182,18 @@ def stage_nomination(
         relationship_=relationship,
         approval=Approval.PENDING.value if outside else None,
     )
-    found.invitations.append(invitation)
+    feedback_round.invitations.append(invitation)
     session.flush()
     if outside:
         rater_approvals.ask_manager(session, invitation, base_url)
-    elif found.state == RoundState.OPEN.value:
-        invite(session, found, invitation, base_url, reminder=False)
+    elif feedback_round.state == RoundState.OPEN.value:
+        invite(session, feedback_round, invitation, base_url, reminder=False)
     return invitation
 
 
 def nominate(
     session: Session,
-    found: FeedbackRound,
+    feedback_round: FeedbackRound,
     raters: list[tuple[str, str, str]],
     base_url: str,
     *,
@@ -195,7 +202,8 @@ def nominate(
     """Add several raters at once, all or none."""
     try:
         added = [
-            stage_nomination(session, found, *rater, base_url, trusted=trusted) for rater in raters
+            stage_nomination(session, feedback_round, *rater, base_url, trusted=trusted)
+            for rater in raters
         ]
     except RoundError:
         session.rollback()
@@ -204,7 +212,9 @@ def nominate(
     return added
 
 
-def withdraw(session: Session, found: FeedbackRound, invitation_public_id: str) -> Invitation:
+def withdraw(
+    session: Session, feedback_round: FeedbackRound, invitation_public_id: str
+) -> Invitation:
     """Take a rater off a draft, or withdraw their invitation in an open round.
 
     In an open round every rater is treated alike: the link stops working, and an answer
@@ -213,17 +223,17 @@ def withdraw(session: Session, found: FeedbackRound, invitation_public_id: str) 
     invitation = next(
         (
             i
-            for i in found.invitations
+            for i in feedback_round.invitations
             if i.public_id == invitation_public_id and i.state != InvitationState.REVOKED.value
         ),
         None,
     )
     if invitation is None:
         raise RoundError("That rater is not in this round.")
-    if found.state == RoundState.CLOSED.value:
+    if feedback_round.state == RoundState.CLOSED.value:
         raise RoundError("This round is closed.")
-    if found.state == RoundState.DRAFT.value:
-        found.invitations.remove(invitation)
+    if feedback_round.state == RoundState.DRAFT.value:
+        feedback_round.invitations.remove(invitation)
     else:
         invitation.state = InvitationState.REVOKED.value
         invitation.draft = None
@@ -239,15 +249,17 @@ def is_invitable(invitation: Invitation) -> bool:
     )
 
 
-def rater_list(found: FeedbackRound) -> RaterList:
+def rater_list(feedback_round: FeedbackRound) -> RaterList:
     """What the round page lists: every rater alike, plus approvals waiting or declined."""
 
     def listed(i: Invitation) -> ListedRater:
         return ListedRater(i.public_id, i.name, i.email, i.relationship_)
 
-    live = [i for i in found.invitations if i.state != InvitationState.REVOKED.value]
+    live = [i for i in feedback_round.invitations if i.state != InvitationState.REVOKED.value]
     return RaterList(
         raters=[listed(i) for i in live if i.approval != Approval.PENDING.value],
         waiting=[listed(i) for i in live if i.approval == Approval.PENDING.value],
-        declined=[listed(i) for i in found.invitations if i.approval == Approval.DECLINED.value],
+        declined=[
+            listed(i) for i in feedback_round.invitations if i.approval == Approval.DECLINED.value
+        ],
     )

@@ -124,12 +124,12 @@ def decide(
     invitation = next(iter(_pending(session, Invitation.public_id == invitation_public_id)), None)
     if invitation is None or not may_decide(approver, invitation.round.subject):
         return None
-    found = invitation.round
+    feedback_round = invitation.round
     invitation.decided_at = utcnow()
     if approve:
         invitation.approval = Approval.APPROVED.value
-        if found.state == RoundState.OPEN.value:
-            invite(session, found, invitation, base_url, reminder=False)
+        if feedback_round.state == RoundState.OPEN.value:
+            invite(session, feedback_round, invitation, base_url, reminder=False)
     else:
         invitation.approval = Approval.DECLINED.value
         invitation.state = InvitationState.REVOKED.value
@@ -138,7 +138,7 @@ def decide(
         audit.Event.RATER_APPROVED if approve else audit.Event.RATER_DECLINED,
         approver,
         invitation.public_id,
-        f"outside rater for round {found.public_id}",
+        f"outside rater for round {feedback_round.public_id}",
     )
     session.commit()
     return invitation

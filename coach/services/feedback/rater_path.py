@@ -178,7 +178,7 @@ def submit(session: Session, invitation: Invitation, instrument: Instrument) -> 
 
 def _store_response(
     session: Session,
-    found: FeedbackRound,
+    feedback_round: FeedbackRound,
     instrument: Instrument,
     group: str,
     answers: Mapping[str, int | None],
@@ -193,7 +193,7 @@ def _store_response(
     response_id = new_public_id()
     session.execute(
         insert(FeedbackResponse.__table__),
-        [{"id": response_id, "round_id": found.id, "rater_group": group}],
+        [{"id": response_id, "round_id": feedback_round.id, "rater_group": group}],
     )
     session.execute(
         insert(ResponseAnswer.__table__),
@@ -220,7 +220,7 @@ def _store_response(
             [
                 {
                     "id": new_public_id(),
-                    "round_id": found.id,
+                    "round_id": feedback_round.id,
                     "rater_group": group,
                     "page_id": page_id,
                     "text": text,
@@ -232,10 +232,10 @@ def _store_response(
 
 def stage_imported_response(
     session: Session,
-    found: FeedbackRound,
+    feedback_round: FeedbackRound,
     instrument: Instrument,
     group: str,
     answers: Mapping[str, int | None],
 ) -> None:
     """Add an externally collected response to a round, with no invitation (no commit)."""
-    _store_response(session, found, instrument, group, answers, {})
+    _store_response(session, feedback_round, instrument, group, answers, {})

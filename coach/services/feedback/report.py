@@ -73,8 +73,10 @@ class RoundReport:
     footnotes: tuple[str, ...] = ()
 
 
-def _responses(session: Session, found: FeedbackRound) -> list[tuple[RaterGroup, Answers]]:
-    rows = session.execute(rater_answers().where(FeedbackResponse.round_id == found.id)).all()
+def _responses(session: Session, feedback_round: FeedbackRound) -> list[tuple[RaterGroup, Answers]]:
+    rows = session.execute(
+        rater_answers().where(FeedbackResponse.round_id == feedback_round.id)
+    ).all()
     groups: dict[str, RaterGroup] = {}
     answers: dict[str, dict[str, int | None]] = defaultdict(dict)
     for response_id, group, item_id, value in rows:
@@ -83,40 +85,46 @@ def _responses(session: Session, found: FeedbackRound) -> list[tuple[RaterGroup,
     return [(groups[r], answers[r]) for r in sorted(groups)]
 
 
-def round_result(session: Session, found: FeedbackRound, instrument: Instrument) -> RoundResult:
+def round_result(
+    session: Session, feedback_round: FeedbackRound, instrument: Instrument
+) -> RoundResult:
     """The pure aggregation of one round, with self answers when the round has them."""
-    pooled = variance_pool.pooled_msw(session, found.instrument_id)
+    pooled = variance_pool.pooled_msw(session, feedback_round.instrument_id)
     self_answers = (
-        answers_of(found.assessment)
-        if found.assessment is not None and found.assessment.is_submitted
+        answers_of(feedback_round.assessment)
+        if feedback_round.assessment is not None and feedback_round.assessment.is_submitted
         else None
     )
     return aggregate_round(
         instrument,
         self_answers,
-        _responses(session, found),
-        floor=found.min_group_n or 3,
+        _responses(session, feedback_round),
+        floor=feedback_round.min_group_n or 3,
         msw_lookup=lambda key, scale_id: pooled.get((key, scale_id)),
     )
 
 
-def round_report(session: Session, found: FeedbackRound, instrument: Instrument) -> RoundReport:
+def round_report(
+    session: Session, feedback_round: FeedbackRound, instrument: Instrument
+) -> RoundReport:
     """The report of a closed round."""
-    result = round_result(session, found, instrument)
+    result = round_result(session, feedback_round, instrument)
     footnotes = tuple(
         dict.fromkeys(n for s in instrument.scales for n in result.scales[s.id].notes)
     )
     view = {
         s.id: _scale_view(s, result.scales[s.id], instrument, footnotes) for s in instrument.scales
     }
-    stored = session.scalars(select(FeedbackComment).where(FeedbackComment.round_id == found.id))
+    stored = session.scalars(
+        select(FeedbackComment).where(FeedbackComment.round_id == feedback_round.id)
+    )
     shown = visible_comments(
         (RaterComment(RaterGroup(c.rater_group), c.text, c.page_id) for c in stored),
         result.visibility,
-        seed=found.public_id,
+        seed=feedback_round.public_id,
     )
     return RoundReport(
-        round=found,
+        round=feedback_round,
         instrument=instrument,
         result=result,
         poles=[
@@ -141,9 +149,9 @@ def _by_theme(shown: list[ShownComment], instrument: Instrument) -> dict[str, li
     titles = {p.id: p.title for p in instrument.pages}
     grouped: dict[str, list[ShownComment]] = {}
     for page in instrument.pages:
-        found = [c for c in shown if c.topic == page.id]
-        if found:
-            grouped[page.title] = found
+        comments = [c for c in shown if c.topic == page.id]
+        if comments:
+            grouped[page.title] = comments
     general = [c for c in shown if (c.topic or "") not in titles]
     if general:
         grouped["General"] = general
@@ -213,12 +221,12 @@ def round_report_json(report: RoundReport) -> dict[str, Any]:
 
 def _scale_json(report: RoundReport, scale: Scale) -> dict[str, Any]:
     """One scale with its shown figures, the reasons for hidden ones, and its items."""
-    found = report.result.scales[scale.id]
+    figures = report.result.scales[scale.id]
     return {
         "id": scale.id,
         "name": scale.name,
-        "self": _shown_or_none(found.self_score),
-        "category": found.gap.category.value if found.gap else None,
+        "self": _shown_or_none(figures.self_score),
+        "category": figures.gap.category.value if figures.gap else None,
         "figures": [
             {
                 "figure": f.figure.key.value,
@@ -228,9 +236,9 @@ def _scale_json(report: RoundReport, scale: Scale) -> dict[str, Any]:
                 "band": [f.band_low, f.band_high],
                 "raters_disagree": f.raters_disagree,
             }
-            for f in found.figures
+            for f in figures.figures
         ],
-        "hidden": list(found.notes),
+        "hidden": list(figures.notes),
         "items": [
             {
                 "id": item.id,

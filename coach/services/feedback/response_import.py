@@ -206,7 +206,7 @@ def _stage_round(
     floor: int,
 ) -> int:
     moment = max(_moment(r.when) for r in ratings)
-    found = FeedbackRound(
+    feedback_round = FeedbackRound(
         subject=subject,
         instrument_id=instrument.id,
         instrument_version=instrument.version,
@@ -217,8 +217,8 @@ def _stage_round(
         closed_at=moment,
         closed_by="import",
     )
-    session.add(found)
+    session.add(feedback_round)
     session.flush()
     for rating in ratings:
-        stage_imported_response(session, found, instrument, rating.group, rating.answers)
-    return found.id
+        stage_imported_response(session, feedback_round, instrument, rating.group, rating.answers)
+    return feedback_round.id

@@ -61,11 +61,11 @@ def not_observed_warnings(responses: Mapping[RaterGroup, int], floor: int) -> li
     return warnings
 
 
-def open_blocker(found: FeedbackRound) -> str | None:
+def open_blocker(feedback_round: FeedbackRound) -> str | None:
     """Why the round cannot be opened yet, in plain words; None when it can."""
-    if found.state != RoundState.DRAFT.value:
+    if feedback_round.state != RoundState.DRAFT.value:
         return None
-    invitations: list[Invitation] = list(found.invitations)
+    invitations: list[Invitation] = list(feedback_round.invitations)
     if any(is_invitable(i) for i in invitations):
         return None
     if any(i.approval == Approval.PENDING.value for i in invitations):

@@ -45,14 +45,14 @@ DEFAULT_DURATION = timedelta(days=14)
 
 def subject_round(session: Session, subject: User, public_id: str) -> FeedbackRound | None:
     """The subject's own round; None for anyone else's (callers answer 404)."""
-    found = session.scalar(
+    feedback_round = session.scalar(
         select(FeedbackRound).where(
             FeedbackRound.public_id == public_id, FeedbackRound.subject_id == subject.id
         )
     )
-    if found is not None:
-        close_if_due(session, found)
-    return found
+    if feedback_round is not None:
+        close_if_due(session, feedback_round)
+    return feedback_round
 
 
 def rounds_of(session: Session, subject: User) -> list[FeedbackRound]:
@@ -64,15 +64,18 @@ def rounds_of(session: Session, subject: User) -> list[FeedbackRound]:
             .order_by(FeedbackRound.created_at.desc(), FeedbackRound.id.desc())
         )
     )
-    for found in rounds:
-        close_if_due(session, found)
+    for feedback_round in rounds:
+        close_if_due(session, feedback_round)
     return rounds
 
 
-def close_if_due(session: Session, found: FeedbackRound) -> None:
+def close_if_due(session: Session, feedback_round: FeedbackRound) -> None:
     """An open round whose deadline has passed closes (by deadline) the first time it is read."""
-    if found.state == RoundState.OPEN.value and as_utc(found.deadline) <= utcnow():
-        stage_close(session, found, "deadline")
+    if (
+        feedback_round.state == RoundState.OPEN.value
+        and as_utc(feedback_round.deadline) <= utcnow()
+    ):
+        stage_close(session, feedback_round, "deadline")
         session.commit()
 
 
@@ -94,48 +97,48 @@ def stage_round(
         raise RoundError(f"{subject.name} already has a feedback round that is not closed.")
     if as_utc(deadline) <= utcnow() + timedelta(days=1):
         raise RoundError("Give raters at least a day: choose a later deadline.")
-    found = FeedbackRound(
+    feedback_round = FeedbackRound(
         subject=subject,
         assessment=assessment,
         instrument_id=instrument.id,
         instrument_version=instrument.version,
         deadline=deadline,
     )
-    session.add(found)
+    session.add(feedback_round)
     session.flush()
-    return found
+    return feedback_round
 
 
 start_round = committing(stage_round, "Create a draft round and commit.")
 
 
-def counts_by_relationship(found: FeedbackRound) -> dict[RaterGroup, int]:
+def counts_by_relationship(feedback_round: FeedbackRound) -> dict[RaterGroup, int]:
     """Raters per group who are or will be invited (not withdrawn, not waiting for approval)."""
     counted = Counter(
         RELATIONSHIPS[i.relationship_]
-        for i in found.invitations
+        for i in feedback_round.invitations
         if i.state != InvitationState.REVOKED.value and i.approval != Approval.PENDING.value
     )
     return {group: counted.get(group, 0) for group in RELATIONSHIPS.values()}
 
 
-def stage_open(session: Session, found: FeedbackRound, base_url: str, floor: int) -> None:
+def stage_open(session: Session, feedback_round: FeedbackRound, base_url: str, floor: int) -> None:
     """Check the round can open, fix its floor and send the invitations (no commit)."""
-    if found.state != RoundState.DRAFT.value:
+    if feedback_round.state != RoundState.DRAFT.value:
         raise RoundError("This round is already open or closed.")
-    ready = [i for i in found.invitations if is_invitable(i)]
+    ready = [i for i in feedback_round.invitations if is_invitable(i)]
     if not ready:
         raise RoundError(
             "Nominate at least one rater who can be invited now: raters waiting for approval "
             "are invited once approved."
         )
-    if as_utc(found.deadline) <= utcnow():
+    if as_utc(feedback_round.deadline) <= utcnow():
         raise RoundError("The deadline has passed: choose a later one.")
-    found.state = RoundState.OPEN.value
-    found.min_group_n = anonymity_floor(floor)
-    found.opened_at = utcnow()
+    feedback_round.state = RoundState.OPEN.value
+    feedback_round.min_group_n = anonymity_floor(floor)
+    feedback_round.opened_at = utcnow()
     for invitation in ready:
-        invite(session, found, invitation, base_url, reminder=False)
+        invite(session, feedback_round, invitation, base_url, reminder=False)
 
 
 open_round = committing(
@@ -143,61 +146,70 @@ open_round = committing(
 )
 
 
-def change_deadline(session: Session, found: FeedbackRound, deadline: datetime) -> None:
+def change_deadline(session: Session, feedback_round: FeedbackRound, deadline: datetime) -> None:
     """Move the deadline of a draft or open round; links follow it."""
-    if found.state == RoundState.CLOSED.value:
+    if feedback_round.state == RoundState.CLOSED.value:
         raise RoundError("This round is closed.")
     if as_utc(deadline) <= utcnow():
         raise RoundError("Choose a deadline in the future.")
-    found.deadline = deadline
-    for invitation in found.invitations:
+    feedback_round.deadline = deadline
+    for invitation in feedback_round.invitations:
         if invitation.state == InvitationState.INVITED.value:
             invitation.expires_at = deadline
     session.commit()
 
 
-def send_reminders(session: Session, found: FeedbackRound, base_url: str) -> int:
+def send_reminders(session: Session, feedback_round: FeedbackRound, base_url: str) -> int:
     """Remind everyone invited who has not answered; the subject is never told who or how many."""
-    if found.state != RoundState.OPEN.value:
+    if feedback_round.state != RoundState.OPEN.value:
         raise RoundError("Reminders go out only while the round is open.")
-    waiting = [i for i in found.invitations if i.state == InvitationState.INVITED.value]
+    waiting = [i for i in feedback_round.invitations if i.state == InvitationState.INVITED.value]
     for invitation in waiting:
         # Only the hash of the first token was kept, so a reminder carries a new link.
-        invite(session, found, invitation, base_url, reminder=True)
+        invite(session, feedback_round, invitation, base_url, reminder=True)
         invitation.reminders_sent += 1
     session.commit()
     return len(waiting)
 
 
-def close_round(session: Session, found: FeedbackRound, by: str, actor: User | None = None) -> None:
+def close_round(
+    session: Session, feedback_round: FeedbackRound, by: str, actor: User | None = None
+) -> None:
     """Close an open round now: results appear, links stop working."""
-    if found.state != RoundState.OPEN.value:
+    if feedback_round.state != RoundState.OPEN.value:
         raise RoundError("Only an open round can be closed.")
-    stage_close(session, found, by, actor)
+    stage_close(session, feedback_round, by, actor)
     session.commit()
 
 
-def stage_close(session: Session, found: FeedbackRound, by: str, actor: User | None = None) -> None:
+def stage_close(
+    session: Session, feedback_round: FeedbackRound, by: str, actor: User | None = None
+) -> None:
     """Close the round, audit it and stop its links (no commit)."""
-    audit.record(session, audit.Event.ROUND_CLOSED, actor, found.public_id, f"closed by {by}")
-    found.state = RoundState.CLOSED.value
-    found.closed_at = utcnow()
-    found.closed_by = by
+    audit.record(
+        session, audit.Event.ROUND_CLOSED, actor, feedback_round.public_id, f"closed by {by}"
+    )
+    feedback_round.state = RoundState.CLOSED.value
+    feedback_round.closed_at = utcnow()
+    feedback_round.closed_by = by
     session.execute(  # unsent drafts die with the round: nobody can submit any more
         update(Invitation)
-        .where(Invitation.round_id == found.id, Invitation.state == InvitationState.INVITED.value)
+        .where(
+            Invitation.round_id == feedback_round.id,
+            Invitation.state == InvitationState.INVITED.value,
+        )
         .values(expires_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    variance_pool.add_rounds(session, [found.id])
+    variance_pool.add_rounds(session, [feedback_round.id])
 
 
-def response_counts(session: Session, found: FeedbackRound) -> dict[RaterGroup, int]:
+def response_counts(session: Session, feedback_round: FeedbackRound) -> dict[RaterGroup, int]:
     """Submitted responses per rater group (counts only: never who)."""
     rows = session.execute(
         select(FeedbackResponse.rater_group, func.count())
-        .where(FeedbackResponse.round_id == found.id)
+        .where(FeedbackResponse.round_id == feedback_round.id)
         .group_by(FeedbackResponse.rater_group)
     ).all()
     counted = {RaterGroup(group): n for group, n in rows}

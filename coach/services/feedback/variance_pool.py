@@ -93,8 +93,8 @@ def add_rounds(session: Session, round_ids: Iterable[int], sign: int = 1) -> Non
     ids = list(round_ids)
     if not ids:
         return
-    found = contributions(session, ids)
-    if not found:
+    contributed = contributions(session, ids)
+    if not contributed:
         return
     upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = PooledVariance.__table__
@@ -116,7 +116,7 @@ def add_rounds(session: Session, round_ids: Iterable[int], sign: int = 1) -> Non
                 "sum_squares": sign * squares,
                 "df": sign * df,
             }
-            for (instrument_id, group, scale_id), (squares, df) in sorted(found.items())
+            for (instrument_id, group, scale_id), (squares, df) in sorted(contributed.items())
         ],
     )
 
@@ -124,7 +124,7 @@ def add_rounds(session: Session, round_ids: Iterable[int], sign: int = 1) -> Non
 def rebuild(session: Session) -> int:
     """Recompute every pooled sum from the stored scores (no commit); returns the row count."""
     session.execute(delete(PooledVariance))
-    found = contributions(session)
+    contributed = contributions(session)
     session.add_all(
         PooledVariance(
             instrument_id=instrument_id,
@@ -133,10 +133,10 @@ def rebuild(session: Session) -> int:
             sum_squares=squares,
             df=df,
         )
-        for (instrument_id, group, scale_id), (squares, df) in found.items()
+        for (instrument_id, group, scale_id), (squares, df) in contributed.items()
     )
     session.flush()
-    return len(found)
+    return len(contributed)
 
 
 def pooled_msw(session: Session, instrument_id: str) -> dict[tuple[MswKey, str], float]:

@@ -105,7 +105,7 @@ def feedback_requests(session: Session, person: User) -> list[FeedbackRequest]:
     """
     if not address_proven(session, person):
         return []
-    found = session.scalars(
+    waiting = session.scalars(
         select(Invitation)
         .join(FeedbackRound, Invitation.round_id == FeedbackRound.id)
         .where(
@@ -119,7 +119,7 @@ def feedback_requests(session: Session, person: User) -> list[FeedbackRequest]:
     now = utcnow()
     return [
         FeedbackRequest(i.public_id, i.round.subject.name, i.round.deadline, i.draft is not None)
-        for i in found
+        for i in waiting
         if i.expires_at is not None and as_utc(i.expires_at) > now
     ]
 

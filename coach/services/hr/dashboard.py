@@ -71,7 +71,7 @@ def summary(
     session: Session,
     instrument: Instrument,
     filters: Filters,
-    found: Options | None = None,
+    choices: Options | None = None,
     cache: ProtectionCache | None = None,
 ) -> dict[str, Any]:
     """Every dashboard figure for one view, with suppressed figures absent.
@@ -80,15 +80,15 @@ def summary(
     (another transaction committed), the view is read again, so a decision taken on some
     counts is never paired with other counts' figures.
     """
-    found = found or options(session, instrument.id)
-    if filters.cycle not in found.cycles:
-        filters = replace(filters, cycle=newest_cycle(found))
+    choices = choices or options(session, instrument.id)
+    if filters.cycle not in choices.cycles:
+        filters = replace(filters, cycle=newest_cycle(choices))
     layout = stored_layout(session, instrument.id)
-    head = _head(instrument, filters, found)
-    if layout is None or not found.cycles:
+    head = _head(instrument, filters, choices)
+    if layout is None or not choices.cycles:
         return {**head, "available": False}
     for _ in range(ATTEMPTS):
-        version, payload = _read(session, instrument, layout, filters, found, head, cache)
+        version, payload = _read(session, instrument, layout, filters, choices, head, cache)
         if summary_version(session) == version:
             return payload
     return {**head, "available": False}
@@ -99,12 +99,12 @@ def _read(
     instrument: Instrument,
     layout: Layout,
     filters: Filters,
-    found: Options,
+    choices: Options,
     head: dict[str, Any],
     cache: ProtectionCache | None,
 ) -> tuple[int, dict[str, Any]]:
     scope = load_scope(session, filters.unit)
-    version, protected = hr_blocks.protections(session, layout, filters, found.cycles, cache)
+    version, protected = hr_blocks.protections(session, layout, filters, choices.cycles, cache)
     s = hr_slice_stats.c
     view = or_(
         *[
@@ -153,12 +153,12 @@ def _read(
             rows,
         )
     payload["trends"] = hr_blocks.trends(
-        layout, names, scope, filters, found.cycles, rows, protected
+        layout, names, scope, filters, choices.cycles, rows, protected
     )
     return version, payload
 
 
-def _head(instrument: Instrument, filters: Filters, found: Options) -> dict[str, Any]:
+def _head(instrument: Instrument, filters: Filters, choices: Options) -> dict[str, Any]:
     return {
         "instrument": {
             "id": instrument.id,
@@ -168,7 +168,7 @@ def _head(instrument: Instrument, filters: Filters, found: Options) -> dict[str,
         },
         "filters": filters.as_dict(),
         "options": {
-            "cycles": [{"code": c, "label": cycle_label(c)} for c in found.cycles],
+            "cycles": [{"code": c, "label": cycle_label(c)} for c in choices.cycles],
             "rater_groups": [{"key": k, "label": label} for k, label in RATER_GROUPS],
         },
     }

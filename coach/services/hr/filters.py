@@ -78,12 +78,12 @@ def options(session: Session, instrument_id: str) -> Options:
     return Options(sorted(cycles), names)
 
 
-def newest_cycle(found: Options) -> int:
+def newest_cycle(choices: Options) -> int:
     """The default view's half-year: the newest with data (LATEST when there is none)."""
-    return found.cycles[-1] if found.cycles else LATEST
+    return choices.cycles[-1] if choices.cycles else LATEST
 
 
-def parse_filters(args: Mapping[str, str], unit: OrgUnit | None, found: Options) -> Filters:
+def parse_filters(args: Mapping[str, str], unit: OrgUnit | None, choices: Options) -> Filters:
     """Filters from query parameters; a value that is not on offer falls back to its default."""
     try:
         cycle = int(args.get("cycle") or 0)
@@ -92,6 +92,6 @@ def parse_filters(args: Mapping[str, str], unit: OrgUnit | None, found: Options)
     group = args.get("rater_group") or ANY
     return Filters(
         unit=unit,
-        cycle=cycle if cycle in found.cycles else newest_cycle(found),
+        cycle=cycle if cycle in choices.cycles else newest_cycle(choices),
         rater_group=group if group in dict(RATER_GROUPS) else ANY,
     )

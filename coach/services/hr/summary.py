@@ -147,18 +147,18 @@ def record_round_closed(
     Without a stored layout, the round's instrument in ``instruments`` gives one; a round of
     an instrument that is neither stored nor given waits for the next rebuild.
     """
-    found = session.execute(
+    feedback_round = session.execute(
         select(FeedbackRound.subject_id, FeedbackRound.instrument_id).where(
             FeedbackRound.id == round_id
         )
     ).one_or_none()
-    if found is None:
+    if feedback_round is None:
         return
-    layout = stored_layout(session, found.instrument_id)
-    if layout is None and found.instrument_id in instruments:
-        layout = layout_for(session, instruments[found.instrument_id])
+    layout = stored_layout(session, feedback_round.instrument_id)
+    if layout is None and feedback_round.instrument_id in instruments:
+        layout = layout_for(session, instruments[feedback_round.instrument_id])
     if layout is not None:
-        hr_rollup.refresh_person(session, found.subject_id, layout)
+        hr_rollup.refresh_person(session, feedback_round.subject_id, layout)
 
 
 def record_archetype_change(session: Session, person_id: int, instrument_id: str) -> None:

@@ -106,17 +106,17 @@ def _assessment(assessment: Assessment) -> dict[str, Any]:
 
 
 def _round(
-    session: Session, found: FeedbackRound, instruments: dict[str, Instrument]
+    session: Session, feedback_round: FeedbackRound, instruments: dict[str, Instrument]
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "id": found.public_id,
-        "state": found.state,
-        "deadline": _iso(found.deadline),
-        "closed_at": _iso(found.closed_at),
+        "id": feedback_round.public_id,
+        "state": feedback_round.state,
+        "deadline": _iso(feedback_round.deadline),
+        "closed_at": _iso(feedback_round.closed_at),
     }
-    instrument = instruments.get(found.instrument_id)
-    if found.state == RoundState.CLOSED.value and instrument is not None:
-        body["report"] = round_report_json(round_report(session, found, instrument))
+    instrument = instruments.get(feedback_round.instrument_id)
+    if feedback_round.state == RoundState.CLOSED.value and instrument is not None:
+        body["report"] = round_report_json(round_report(session, feedback_round, instrument))
     return body
 
 

@@ -96,15 +96,17 @@ def plan_start(
     if assessment is None or instrument is None:
         return None
     profile = stored_profile(assessment, instrument)
-    found = latest_closed_round(session, owner, instrument.id)
-    others = others_views(round_result(session, found, instrument)) if found else None
+    feedback_round = latest_closed_round(session, owner, instrument.id)
+    others = (
+        others_views(round_result(session, feedback_round, instrument)) if feedback_round else None
+    )
     suggestions = suggest_development(
         instrument,
         {s: score.score for s, score in profile.scales.items()},
         others,
         libraries[instrument.id],
     )
-    return PlanStart(assessment, instrument, found, suggestions)
+    return PlanStart(assessment, instrument, feedback_round, suggestions)
 
 
 def active_plan(session: Session, owner: User) -> DevelopmentPlan | None:
@@ -147,8 +149,8 @@ def shared_with(session: Session, manager: User) -> list[DevelopmentPlan]:
 
 def readable_plan(session: Session, viewer: User, public_id: str) -> DevelopmentPlan | None:
     """The plan for its owner, or for the owner's manager when shared; None for anyone else."""
-    found = select(DevelopmentPlan).where(DevelopmentPlan.public_id == public_id)
-    plan: DevelopmentPlan | None = session.scalar(found)
+    query = select(DevelopmentPlan).where(DevelopmentPlan.public_id == public_id)
+    plan: DevelopmentPlan | None = session.scalar(query)
     if plan is None:
         return None
     if plan.owner_id == viewer.id:

@@ -189,15 +189,19 @@ def _cycles(
         for r in rounds_of(session, owner)
         if r.state == RoundState.CLOSED.value and r.instrument_id == instrument.id
     ]
-    for found in sorted(closed, key=lambda r: (_moment(r.closed_at or r.created_at), r.id)):
-        home = by_id.get(found.assessment_id) if found.assessment_id else None
+    for feedback_round in sorted(
+        closed, key=lambda r: (_moment(r.closed_at or r.created_at), r.id)
+    ):
+        home = by_id.get(feedback_round.assessment_id) if feedback_round.assessment_id else None
         if home is None:
             earlier = [
-                a for a in assessments if _moment(a.submitted_at) <= _moment(found.created_at)
+                a
+                for a in assessments
+                if _moment(a.submitted_at) <= _moment(feedback_round.created_at)
             ]
             home = earlier[-1] if earlier else None
         if home is not None:
-            rounds[home.id] = found  # later rounds replace earlier ones of the same cycle
+            rounds[home.id] = feedback_round  # later rounds replace earlier ones of the same cycle
     return [Cycle(n, a, rounds.get(a.id)) for n, a in enumerate(assessments, start=1)]
 
 

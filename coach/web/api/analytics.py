@@ -43,9 +43,9 @@ def hr_summary() -> dict[str, Any]:
     unit = None
     if unit_id := request.args.get("unit"):
         unit = directory.unit_by_public_id(db.session, unit_id) or abort(404, "No such unit.")
-    found = hr_dashboard.options(db.session, instrument.id)
-    filters = hr_dashboard.parse_filters(request.args, unit, found)
-    return hr_dashboard.summary(db.session, instrument, filters, found, protection_cache())
+    choices = hr_dashboard.options(db.session, instrument.id)
+    filters = hr_dashboard.parse_filters(request.args, unit, choices)
+    return hr_dashboard.summary(db.session, instrument, filters, choices, protection_cache())
 
 
 @bp.get("/hr/archetypes")

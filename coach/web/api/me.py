@@ -77,9 +77,9 @@ def my_plan() -> dict[str, Any]:
     instrument = (instruments().get(assessment.instrument_id) if assessment else None) or (
         default_instrument()
     )
-    found = trends_of(db.session, current_user, instrument)
+    person_trends = trends_of(db.session, current_user, instrument)
     library = action_library(instrument.id)
-    view = plan_view(plan, instrument, library, date.today(), found, editable=True)
+    view = plan_view(plan, instrument, library, date.today(), person_trends, editable=True)
     return {
         "id": plan.public_id,
         "active": plan.active,
@@ -90,7 +90,7 @@ def my_plan() -> dict[str, Any]:
         "focus_areas": [
             {"scale": f.scale_id, "name": f.name, "reason": f.reason} for f in view.focus
         ],
-        "goals": [_goal_json(g, found.of(g.goal.scale_id)) for g in view.goals],
+        "goals": [_goal_json(g, person_trends.of(g.goal.scale_id)) for g in view.goals],
     }
 
 
@@ -141,13 +141,13 @@ def my_trends() -> dict[str, Any]:
     instrument = (instruments().get(latest.instrument_id) if latest else None) or (
         default_instrument()
     )
-    found = trends_of(db.session, current_user, instrument)
+    person_trends = trends_of(db.session, current_user, instrument)
     return {
         "instrument": instrument.id,
         "measurement": {
-            "from_database": found.from_database,
-            "assessments": found.assessments_in_database,
-            "note": found.measurement_note,
+            "from_database": person_trends.from_database,
+            "assessments": person_trends.assessments_in_database,
+            "note": person_trends.measurement_note,
         },
         "cycles": [
             {
@@ -158,7 +158,7 @@ def my_trends() -> dict[str, Any]:
                 else None,
                 "round": c.round.public_id if c.round else None,
             }
-            for c in found.cycles
+            for c in person_trends.cycles
         ],
         "scales": [
             {
@@ -170,6 +170,6 @@ def my_trends() -> dict[str, Any]:
                 "reliability": s.measurement.reliability,
                 "change": change_json(s),
             }
-            for s in found.scales
+            for s in person_trends.scales
         ],
     }

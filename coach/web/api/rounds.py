@@ -19,15 +19,17 @@ from coach.web.api.routes import api_login_required, bp
 @api_login_required
 def get_round(public_id: str) -> dict[str, Any]:
     """State, deadline and response counts per group (never who); subject only."""
-    found = rounds.subject_round(db.session, current_user, public_id)
-    if found is None:
+    feedback_round = rounds.subject_round(db.session, current_user, public_id)
+    if feedback_round is None:
         abort(404)
     return {
-        "id": found.public_id,
-        "state": found.state,
-        "deadline": found.deadline.isoformat(),
-        "anonymity_floor": found.min_group_n,
-        "responses": {g.value: n for g, n in rounds.response_counts(db.session, found).items()},
+        "id": feedback_round.public_id,
+        "state": feedback_round.state,
+        "deadline": feedback_round.deadline.isoformat(),
+        "anonymity_floor": feedback_round.min_group_n,
+        "responses": {
+            g.value: n for g, n in rounds.response_counts(db.session, feedback_round).items()
+        },
     }
 
 
@@ -35,10 +37,10 @@ def get_round(public_id: str) -> dict[str, Any]:
 @api_login_required
 def get_round_report(public_id: str) -> dict[str, Any]:
     """What the report page shows; suppressed groups are absent. 409 until the round closes."""
-    found = rounds.subject_round(db.session, current_user, public_id)
-    if found is None:
+    feedback_round = rounds.subject_round(db.session, current_user, public_id)
+    if feedback_round is None:
         abort(404)
-    if found.state != RoundState.CLOSED.value:
+    if feedback_round.state != RoundState.CLOSED.value:
         abort(409, "Results appear when the round closes.")
-    instrument = instruments().get(found.instrument_id) or abort(404)
-    return round_report_json(round_report(db.session, found, instrument))
+    instrument = instruments().get(feedback_round.instrument_id) or abort(404)
+    return round_report_json(round_report(db.session, feedback_round, instrument))

@@ -25,26 +25,26 @@ def _settings():  # type: ignore[no-untyped-def]
 
 
 def _mine(public_id: str) -> FeedbackRound:
-    found = rounds.subject_round(db.session, current_user, public_id)
-    if found is None:
+    feedback_round = rounds.subject_round(db.session, current_user, public_id)
+    if feedback_round is None:
         abort(404)
-    return found
+    return feedback_round
 
 
-def _back(found: FeedbackRound) -> Response:
-    return redirect(url_for(".round_page", public_id=found.public_id))
+def _back(feedback_round: FeedbackRound) -> Response:
+    return redirect(url_for(".round_page", public_id=feedback_round.public_id))
 
 
 def _act(public_id: str, action: Callable[[FeedbackRound], object], done: str) -> Response:
     """Carry out ``action`` on one of my rounds, flash ``done`` or the refusal, back to it."""
-    found = _mine(public_id)
+    feedback_round = _mine(public_id)
     try:
-        action(found)
+        action(feedback_round)
     except rounds.RoundError as exc:
         flash(str(exc), "error")
     else:
         flash(done, "success")
-    return _back(found)
+    return _back(feedback_round)
 
 
 @bp.get("/")
@@ -61,7 +61,7 @@ def index() -> str:
 def start() -> Response:
     """Create a draft round on the latest self-assessment."""
     try:
-        found = rounds.start_round(
+        feedback_round = rounds.start_round(
             db.session,
             current_user,
             default_instrument(),
@@ -71,30 +71,32 @@ def start() -> Response:
     except rounds.RoundError as exc:
         flash(str(exc), "error")
         return redirect(url_for(".index"))
-    return _back(found)
+    return _back(feedback_round)
 
 
-def _round_page(found: FeedbackRound, rater_form: RaterForm, status: int = 200) -> tuple[str, int]:
-    floor = found.min_group_n or _settings().min_group_n
-    nominated = rounds.counts_by_relationship(found)
-    responses = rounds.response_counts(db.session, found)
+def _round_page(
+    feedback_round: FeedbackRound, rater_form: RaterForm, status: int = 200
+) -> tuple[str, int]:
+    floor = feedback_round.min_group_n or _settings().min_group_n
+    nominated = rounds.counts_by_relationship(feedback_round)
+    responses = rounds.response_counts(db.session, feedback_round)
     page = render_template(
         "feedback/round.html",
-        round=found,
-        proposals=rounds.proposed_raters(db.session, current_user, found)
-        if found.state != RoundState.CLOSED.value
+        round=feedback_round,
+        proposals=rounds.proposed_raters(db.session, current_user, feedback_round)
+        if feedback_round.state != RoundState.CLOSED.value
         else [],
-        listed=rounds.rater_list(found),
+        listed=rounds.rater_list(feedback_round),
         rater_form=rater_form,
-        deadline_form=DeadlineForm(deadline=found.deadline.date()),
+        deadline_form=DeadlineForm(deadline=feedback_round.deadline.date()),
         warnings=nomination_warnings(nominated, floor),
         nominated=nominated,
         responses=responses,
         floor=floor,
         labels=RELATIONSHIP_LABELS,
-        open_blocker=controls.open_blocker(found),
+        open_blocker=controls.open_blocker(feedback_round),
         not_observed=controls.not_observed_warnings(responses, floor)
-        if found.state == RoundState.OPEN.value
+        if feedback_round.state == RoundState.OPEN.value
         else [],
     )
     return page, status
@@ -111,29 +113,29 @@ def round_page(public_id: str) -> tuple[str, int]:
 @login_required
 def add_raters(public_id: str) -> Response | tuple[str, int]:
     """Add the ticked proposals, or one rater typed in by hand (errors shown by the field)."""
-    found = _mine(public_id)
+    feedback_round = _mine(public_id)
     form = RaterForm()
     if request.form.get("source") == "proposals":
         picked = set(request.form.getlist("pick"))
-        proposals = rounds.proposed_raters(db.session, current_user, found)
+        proposals = rounds.proposed_raters(db.session, current_user, feedback_round)
         raters = [(p.name, p.email, p.relationship) for p in proposals if p.email in picked]
     else:
         if not form.validate():
-            return _round_page(found, form, 400)
+            return _round_page(feedback_round, form, 400)
         raters = [(form.name.data or "", form.email.data or "", form.relationship.data or "")]
     try:
-        added = rounds.nominate(db.session, found, raters, _settings().base_url)
+        added = rounds.nominate(db.session, feedback_round, raters, _settings().base_url)
     except rounds.RoundError as exc:
         field = getattr(form, exc.field, None) if exc.field else None
         if field is None or request.form.get("source") == "proposals":
             flash(str(exc), "error")
-            return _back(found)
-        found = _mine(public_id)  # the failed nomination was rolled back
+            return _back(feedback_round)
+        feedback_round = _mine(public_id)  # the failed nomination was rolled back
         field.errors = [*field.errors, str(exc)]
-        return _round_page(found, form, 400)
+        return _round_page(feedback_round, form, 400)
     waiting = sum(1 for i in added if i.approval is not None)
     flash(_added_message(len(added), waiting), "success")
-    return _back(found)
+    return _back(feedback_round)
 
 
 def _added_message(added: int, waiting: int) -> str:
@@ -152,10 +154,10 @@ def _added_message(added: int, waiting: int) -> str:
 @login_required
 def withdraw(public_id: str, invitation_id: str) -> Response:
     """Take a rater off the list, or withdraw their invitation: the same for every rater."""
-    found = _mine(public_id)
-    draft = found.state == RoundState.DRAFT.value
+    feedback_round = _mine(public_id)
+    draft = feedback_round.state == RoundState.DRAFT.value
     try:
-        removed = rounds.withdraw(db.session, found, invitation_id)
+        removed = rounds.withdraw(db.session, feedback_round, invitation_id)
     except rounds.RoundError as exc:
         flash(str(exc), "error")
     else:
@@ -167,7 +169,7 @@ def withdraw(public_id: str, invitation_id: str) -> Response:
             "people who gave them.",
             "success",
         )
-    return _back(found)
+    return _back(feedback_round)
 
 
 @bp.post("/<public_id>/deadline")
@@ -180,7 +182,9 @@ def deadline(public_id: str) -> Response:
         return _back(_mine(public_id))
     return _act(
         public_id,
-        lambda found: rounds.change_deadline(db.session, found, form.deadline_at()),
+        lambda feedback_round: rounds.change_deadline(
+            db.session, feedback_round, form.deadline_at()
+        ),
         "The deadline is saved.",
     )
 
@@ -191,8 +195,8 @@ def open_round(public_id: str) -> Response:
     """Send the invitations."""
     return _act(
         public_id,
-        lambda found: rounds.open_round(
-            db.session, found, _settings().base_url, _settings().min_group_n
+        lambda feedback_round: rounds.open_round(
+            db.session, feedback_round, _settings().base_url, _settings().min_group_n
         ),
         "The round is open and the invitations are on their way.",
     )
@@ -204,7 +208,9 @@ def remind(public_id: str) -> Response:
     """Remind whoever has not answered yet, without saying who or how many."""
     return _act(  # the same words however many are reminded: the page never says who answered
         public_id,
-        lambda found: rounds.send_reminders(db.session, found, _settings().base_url),
+        lambda feedback_round: rounds.send_reminders(
+            db.session, feedback_round, _settings().base_url
+        ),
         "Reminders are sent to every rater who has not answered yet.",
     )
 
@@ -213,14 +219,14 @@ def remind(public_id: str) -> Response:
 @login_required
 def confirm_close(public_id: str) -> str | Response:
     """Before closing: what the report would show now, and which groups it would leave out."""
-    found = _mine(public_id)
-    if found.state != RoundState.OPEN.value:
-        return _back(found)
-    floor = found.min_group_n or _settings().min_group_n
-    responses = rounds.response_counts(db.session, found)
+    feedback_round = _mine(public_id)
+    if feedback_round.state != RoundState.OPEN.value:
+        return _back(feedback_round)
+    floor = feedback_round.min_group_n or _settings().min_group_n
+    responses = rounds.response_counts(db.session, feedback_round)
     return render_template(
         "feedback/round_close.html",
-        round=found,
+        round=feedback_round,
         preview=controls.close_preview(responses, floor),
         not_observed=controls.not_observed_warnings(responses, floor),
         floor=floor,
@@ -231,12 +237,14 @@ def confirm_close(public_id: str) -> str | Response:
 @login_required
 def close(public_id: str) -> Response:
     """Close now and see the results."""
-    found = _mine(public_id)
+    feedback_round = _mine(public_id)
     try:
-        rounds.close_round(db.session, found, "subject", current_user._get_current_object())
+        rounds.close_round(
+            db.session, feedback_round, "subject", current_user._get_current_object()
+        )
     except rounds.RoundError as exc:
         flash(str(exc), "error")
-        return _back(found)
+        return _back(feedback_round)
     return redirect(url_for(".report", public_id=public_id))
 
 
@@ -244,13 +252,13 @@ def close(public_id: str) -> Response:
 @login_required
 def report(public_id: str) -> str | Response:
     """The 360 report: self beside others, with how sure each figure is."""
-    found = _mine(public_id)
-    if found.state != RoundState.CLOSED.value:
+    feedback_round = _mine(public_id)
+    if feedback_round.state != RoundState.CLOSED.value:
         flash("Results appear when the round closes.", "info")
-        return _back(found)
-    instrument = instruments().get(found.instrument_id) or abort(404)
+        return _back(feedback_round)
+    instrument = instruments().get(feedback_round.instrument_id) or abort(404)
     return render_template(
-        "feedback/report.html", report=round_report(db.session, found, instrument)
+        "feedback/report.html", report=round_report(db.session, feedback_round, instrument)
     )
 
 

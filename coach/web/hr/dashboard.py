@@ -61,9 +61,9 @@ def dashboard_payload() -> dict[str, Any]:
         unit = directory.unit_by_public_id(db.session, unit_id) or abort(404)
     else:
         unit = hr_dashboard.opening_unit(db.session)
-    found = hr_dashboard.options(db.session, instrument.id)
-    filters = hr_dashboard.parse_filters(request.args, unit, found)
-    return hr_dashboard.summary(db.session, instrument, filters, found, protection_cache())
+    choices = hr_dashboard.options(db.session, instrument.id)
+    filters = hr_dashboard.parse_filters(request.args, unit, choices)
+    return hr_dashboard.summary(db.session, instrument, filters, choices, protection_cache())
 
 
 def _csv(name: str, target: str, rows: list[dict[str, Any]]) -> Response:

@@ -76,12 +76,12 @@ def campaign_list() -> str | Response:
 @roles_required(*HR_OR_ADMIN)
 def campaign(public_id: str) -> str:
     """Who the campaign is for, and its progress in aggregate (each count on 5 rounds or more)."""
-    found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
+    campaign = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
     return render_template(
         "hr/campaign.html",
-        campaign=found,
-        people=campaigns.people_of(db.session, found),
-        progress=campaigns.progress(db.session, found),
+        campaign=campaign,
+        people=campaigns.people_of(db.session, campaign),
+        progress=campaigns.progress(db.session, campaign),
     )
 
 
@@ -89,9 +89,9 @@ def campaign(public_id: str) -> str:
 @roles_required(*HR_OR_ADMIN)
 def open_all(public_id: str) -> Response:
     """Open every draft round that has raters."""
-    found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
+    campaign = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
     settings = current_app.config["COACH"]
-    campaigns.open_drafts(db.session, found, settings.base_url, settings.min_group_n)
+    campaigns.open_drafts(db.session, campaign, settings.base_url, settings.min_group_n)
     # No count: "1 round opened" would tell which state one manager's round was in.
     flash("Every round that had raters is open and its raters are invited.", "success")
     return redirect(url_for(".campaign", public_id=public_id))
@@ -101,7 +101,7 @@ def open_all(public_id: str) -> Response:
 @roles_required(*HR_OR_ADMIN)
 def close_all(public_id: str) -> Response:
     """Close every open round; each subject can then read their report."""
-    found = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
-    campaigns.close_open(db.session, found, current_user._get_current_object())
+    campaign = campaigns.campaign_by_public_id(db.session, public_id) or abort(404)
+    campaigns.close_open(db.session, campaign, current_user._get_current_object())
     flash("Every open round is closed; each manager can now read their report.", "success")
     return redirect(url_for(".campaign", public_id=public_id))

@@ -122,8 +122,8 @@ def create() -> Response:
 @login_required
 def trends() -> str:
     """Each scale's score per cycle, and whether the latest change is reliable."""
-    found = trends_of(db.session, current_user, _instrument())
-    return render_template("plans/trends.html", trends=found)
+    person_trends = trends_of(db.session, current_user, _instrument())
+    return render_template("plans/trends.html", trends=person_trends)
 
 
 @bp.get("/<public_id>")
@@ -140,8 +140,8 @@ def _render_plan(plan: DevelopmentPlan, bound: dict[str, CheckInForm] | None = N
     owner = plan.owner_id == current_user.id
     instrument = _instrument(plan)
     library = action_library(instrument.id)
-    found = trends_of(db.session, current_user, instrument) if owner else None
-    view = plan_view(plan, instrument, library, _today(), found, owner)
+    person_trends = trends_of(db.session, current_user, instrument) if owner else None
+    view = plan_view(plan, instrument, library, _today(), person_trends, owner)
     latest = latest_submitted_assessment(db.session, current_user) if owner else None
     forms = {g.public_id: _checkin_form(g) for g in plan.goals} | (bound or {})
     return render_template(
