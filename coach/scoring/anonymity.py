@@ -179,7 +179,10 @@ def shown_for_counts(
         narrower = _same_raters_narrower(figure, shown, counts)
         if narrower is not None:
             shown.remove(figure)
-            notes.append(f"{figure.label} is the same raters as {narrower.label}{where}.")
+            notes.append(
+                f"{figure.label}{where}: the same raters as {narrower.label}, "
+                f"shown once, under {narrower.label}."
+            )
     while found := exposures(shown, counts, floor):
         container = max((e.figure for e in found), key=lambda f: _drop_priority(f, figures))
         # Name the fullest subtraction: "A minus everything inside it" reads most plainly.

@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    """Mount every blueprint."""
+    """Mount every blueprint; templates name the HR floor through ``hr_floor``."""
+    from coach.scoring.hr_anonymity import HR_MIN_N
     from coach.web.admin.routes import bp as admin_bp
     from coach.web.api.routes import bp as api_bp
     from coach.web.assess.routes import bp as assess_bp
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     from coach.web.plans.routes import bp as plans_bp
     from coach.web.rate.routes import bp as rate_bp
 
+    app.jinja_env.globals["hr_floor"] = HR_MIN_N
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(assess_bp, url_prefix="/assessments")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coach.scoring.hr_anonymity import HR_MIN_N
+
 JSON = "application/json"
 
 Schema = dict[str, Any]
@@ -318,8 +320,8 @@ _SCHEMAS: dict[str, Any] = {
         },
         required=("shown",),
         description="Self-assessments or others' ratings of the selected unit. With "
-        "shown false nothing else is present: the slice has fewer than 5 people or would let "
-        "such a group be worked out.",
+        f"shown false nothing else is present: the slice has fewer than {HR_MIN_N} people or "
+        "would let such a group be worked out.",
     ),
     "HrSummary": _object(
         {
