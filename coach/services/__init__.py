@@ -15,7 +15,8 @@ there. The packages depend on each other in one direction only (checked by impor
 - ``accounts``: accounts, passwords, e-mailed links, sign-in throttling.
 - ``records``: the audit trail and the outbox as administrators read them.
 
-``csv_files`` (reading an uploaded CSV file) is shared by the two imports.
+``csv_files`` (reading an uploaded CSV file) is shared by the two imports;
+``transactions.committing`` makes a use case of a staging function.
 
 Transactions, one convention everywhere: a public function that carries out a use case
 commits once, at its end, and on a refused request raises before anything is written. A
