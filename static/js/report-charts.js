@@ -59,19 +59,25 @@
       },
       scales: {
         x: scoreAxis(data, 12, 11),
-        y: {
-          grid: { display: false },
-          ticks: {
-            color: colours.text,
-            font: fontFor(13, 11),
-            autoSkip: false,
-            callback: function (value) {
-              return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? 14 : 30);
-            }
-          }
-        }
+        y: labelAxis(14, 30)
       }
     });
+  }
+
+  // The category axis of a horizontal bar chart: full labels, wrapped at a width that
+  // depends on the chart's width (narrow on a phone).
+  function labelAxis(narrowWidth, wideWidth) {
+    return {
+      grid: { display: false },
+      ticks: {
+        color: colours.text,
+        font: fontFor(13, 11),
+        autoSkip: false,
+        callback: function (value) {
+          return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? narrowWidth : wideWidth);
+        }
+      }
+    };
   }
 
   function bars(canvas, data) {
@@ -92,17 +98,7 @@
       plugins: { legend: { display: false } },
       scales: {
         x: scoreAxis(data, 12, 11),
-        y: {
-          grid: { display: false },
-          ticks: {
-            color: colours.text,
-            font: fontFor(13, 11),
-            autoSkip: false,
-            callback: function (value) {
-              return wrapWords(this.getLabelForValue(value), isNarrow(this.chart) ? 16 : 40);
-            }
-          }
-        }
+        y: labelAxis(16, 40)
       }
     });
   }
