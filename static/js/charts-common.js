@@ -90,15 +90,10 @@
     return { ticks: { color: colours.text, autoSkip: false, font: { size: narrow() ? 10 : 12 } }, grid: { display: false } };
   }
 
-  function radar(canvas, labels, datasets, range) {
-    var r = valueAxis(range);
-    r.angleLines = { color: colours.grid };
-    r.pointLabels = labelAxis().ticks;
-    return chart(canvas, "radar", { labels: labels.map(wrap), datasets: datasets }, { scales: { r: r } });
-  }
-
-  // Scale names down the side, scores across.
+  // Bars start at the lowest answer (the axis' minimum), so a score at the lowest answer is
+  // still a short bar rather than nothing.
   function horizontalBars(canvas, labels, datasets, range) {
+    datasets.forEach(function (set) { if (set.base === undefined) { set.base = range.min; } });
     return chart(canvas, "bar", { labels: labels.map(wrap), datasets: datasets },
       { indexAxis: "y", scales: { x: valueAxis(range), y: labelAxis() } });
   }
@@ -112,7 +107,6 @@
     line: line,
     chart: chart,
     valueAxis: valueAxis,
-    radar: radar,
     horizontalBars: horizontalBars
   };
 })();

@@ -9,7 +9,7 @@
   var kinds = { leader: colours.teal, manager: colours.copper };
 
   // Below this width (a phone) labels are wrapped onto short lines and set smaller,
-  // so the radar's ten labels and the bars' skill names fit instead of being cut off.
+  // so the dimensions' pole names and the skill names fit instead of being cut off.
   var NARROW = 560;
 
   function isNarrow(chart) { return chart.width < NARROW; }
