@@ -331,7 +331,19 @@ _SCHEMAS: dict[str, Any] = {
             "options": _object(),
             "unit": _object(),
             "children": _array(_object()),
-            "scales": _array(_object()),
+            "scales": _array(
+                _object(
+                    {
+                        "id": _string(),
+                        "name": _string(),
+                        "kind": _enum("pole", "skill"),
+                        "dimension": _nullable("string"),
+                        "pole": _nullable("string"),
+                    },
+                    description="the instrument's scales in table order; a pole names its "
+                    "dimension and whether it is the leader or the manager pole",
+                )
+            ),
             "self": _ref("HrBlock"),
             "others": _ref("HrBlock"),
             "trends": _map(
