@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,15 @@ def shipped_folder(name: str) -> Path:
     return PACKAGE_DIR / name
 
 
-DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+def _default_instance() -> Path:
+    """instance/ in a source checkout; for an installed wheel, Flask's own convention for an
+    installed package, ``<prefix>/var/coach-instance`` (never inside site-packages)."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / "instance"
+    return Path(sys.prefix) / "var" / "coach-instance"
+
+
+DEFAULT_INSTANCE = _default_instance()
 DEFAULT_QUESTIONNAIRES = shipped_folder("questionnaires")
 
 
