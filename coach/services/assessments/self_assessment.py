@@ -32,11 +32,19 @@ class IncompleteAssessment(AssessmentError):
         self.pages = pages
 
 
-def owned_assessment(session: Session, owner: User, public_id: str) -> Assessment | None:
-    """The owner's assessment with this id; None for anyone else's (callers answer 404)."""
-    return session.scalar(
-        select(Assessment).where(Assessment.public_id == public_id, Assessment.owner_id == owner.id)
+def owned_assessment(
+    session: Session, owner: User, public_id: str, for_update: bool = False
+) -> Assessment | None:
+    """The owner's assessment with this id; None for anyone else's (callers answer 404).
+
+    ``for_update``: the caller is about to save answers, so the row is locked (PostgreSQL)
+    and the person's own concurrent saves (the page's script saving an answer while Next
+    posts the page) queue instead of both inserting the same answer.
+    """
+    query = select(Assessment).where(
+        Assessment.public_id == public_id, Assessment.owner_id == owner.id
     )
+    return session.scalar(query.with_for_update(of=Assessment) if for_update else query)
 
 
 def assessments_of(session: Session, owner: User) -> list[Assessment]:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from coach.db_sqlite import begin_immediate
 from coach.extensions import db
 from coach.instrument import Instrument
 from coach.instruments_registry import default_instrument, instruments
@@ -17,9 +18,15 @@ from coach.web.questionnaire_forms import page_form_class, stored_to_form
 bp = Blueprint("assess", __name__)
 
 
-def _load(public_id: str) -> tuple[Assessment, Instrument]:
-    """The signed-in person's assessment and its instrument; 404 for anyone else's."""
-    assessment = service.owned_assessment(db.session, current_user, public_id)
+def _load(public_id: str, writing: bool = False) -> tuple[Assessment, Instrument]:
+    """The signed-in person's assessment and its instrument; 404 for anyone else's.
+
+    ``writing``: the request saves answers or submits, so its reads happen under the write
+    lock (SQLite) or the assessment's row lock (PostgreSQL), as the rater's path does.
+    """
+    if writing:
+        begin_immediate(db.session)
+    assessment = service.owned_assessment(db.session, current_user, public_id, for_update=writing)
     if assessment is None:
         abort(404)
     instrument = instruments().get(assessment.instrument_id)
@@ -52,7 +59,7 @@ def resume(public_id: str) -> Response:
 @login_required
 def page(public_id: str, number: int) -> str | Response:
     """One page of items; its answers are saved on the server whenever the person moves."""
-    assessment, instrument = _load(public_id)
+    assessment, instrument = _load(public_id, writing=request.method == "POST")
     if assessment.is_submitted:
         return redirect(url_for(".report", public_id=public_id))
     if not 1 <= number <= len(instrument.pages):
@@ -96,7 +103,7 @@ def page(public_id: str, number: int) -> str | Response:
 @login_required
 def autosave(public_id: str, number: int) -> tuple[str, int]:
     """Save the answers posted as they are given (the page's script); the page stays put."""
-    assessment, instrument = _load(public_id)
+    assessment, instrument = _load(public_id, writing=True)
     if not 1 <= number <= len(instrument.pages):
         abort(404)
     index = number - 1
@@ -125,7 +132,7 @@ def review(public_id: str) -> str | Response:
 @login_required
 def submit(public_id: str) -> Response:
     """Lock the assessment and score it."""
-    assessment, instrument = _load(public_id)
+    assessment, instrument = _load(public_id, writing=True)
     try:
         service.submit_assessment(db.session, assessment, instrument)
     except service.IncompleteAssessment as exc:
