@@ -14,7 +14,8 @@ How (SQLAlchemy's pysqlite recipe): the driver's own transaction handling is swi
 (``isolation_level = None``), and this module emits the ``BEGIN IMMEDIATE`` itself:
 
 * A use case that reads, decides and then writes (a rater's page save merges into the
-  saved draft; a submission checks the invitation is still unused) calls
+  saved draft; a self-assessment page save adds the answers it does not hold yet; a
+  submission checks the invitation is still unused) calls
   :func:`begin_immediate` before its first read. Its reads then run inside the write
   transaction and see what they are about to change. This is the per-use-case marker.
 * Every other transaction stays lazy: its reads run outside any transaction (each
@@ -34,10 +35,11 @@ the user first, so the lock would be held while the rate limiter's own connectio
 same file counts the attempt: that request waits out the busy timeout against itself and
 fails (bench/README.md, "SQLite transaction policy").
 
-PostgreSQL needs none of this: row locks (the rater's writes select their invitation FOR
-UPDATE) and conditional updates (``UPDATE ... WHERE state = 'invited'``) do the job, and its
-engine keeps ``pool_pre_ping`` (config.py) so a connection dropped by the server is replaced
-at checkout. :func:`begin_immediate` is a no-op there.
+PostgreSQL needs none of this: row locks (the rater's writes select their invitation, a
+self-assessment's page saves their assessment, FOR UPDATE) and conditional updates
+(``UPDATE ... WHERE state = 'invited'``) do the job, and its engine keeps ``pool_pre_ping``
+(config.py) so a connection dropped by the server is replaced at checkout.
+:func:`begin_immediate` is a no-op there.
 """
 
 from __future__ import annotations
