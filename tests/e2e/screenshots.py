@@ -235,19 +235,25 @@ def rater_visits(page: Page, camera: Camera, link: str) -> None:
     may skip), a return visit, the review, thanks, and the link opened once more."""
     page.goto(link)
     camera.shoot("rater-welcome")
-    page.get_by_role("link", name="Start").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start").click()
     answer_page(page, skip_last=True)
     camera.shoot("rater-page-1")
-    page.get_by_role("button", name="Save and finish later").click()
+    # The page's script may still be saving the last answer: the button then waits for it,
+    # so the navigation comes a moment after the click.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and finish later").click()
     camera.shoot("rater-saved")
     page.goto(link)
     camera.shoot("rater-return-visit")
-    page.get_by_role("link", name=re.compile("^Continue")).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("^Continue")).click()
     while "/pages/" in page.url:
         answer_page(page)
         forward(page)
     camera.shoot("rater-review")
-    page.get_by_role("button", name="Submit my feedback").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit my feedback").click()
     camera.shoot("rater-thanks")
     page.goto(link)
     camera.shoot("rater-link-after-submitting")
@@ -258,7 +264,8 @@ def start_a_plan(page: Page) -> None:
     page.goto("/plans/")
     if page.get_by_role("button", name="Start my plan").count():
         page.locator("li.suggestion input[type=checkbox]").first.check()
-        page.get_by_role("button", name="Start my plan").click()
+        with page.expect_navigation():  # the plan exists once its page is there
+            page.get_by_role("button", name="Start my plan").click()
 
 
 def every_page(page: Page, camera: Camera, who: str) -> None:

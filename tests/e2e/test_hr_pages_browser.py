@@ -50,6 +50,7 @@ def test_the_campaign_page_lists_its_people_on_a_phone_without_sideways_scrollin
     phone.get_by_label("Name").fill("Spring feedback")
     phone.get_by_role("button", name="Create the rounds").click()
     phone.get_by_role("heading", name="Spring feedback").wait_for()
+    phone.wait_for_load_state("load")  # the page's stylesheets too: the checks below measure
     people = phone.get_by_role("region", name="Who it is for").get_by_role("listitem")
     assert people.count() == 5
     assert people.last.inner_text().split("\n") == [LONG_NAME, LONG_UNIT]
