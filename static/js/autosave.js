@@ -79,7 +79,11 @@
   // A button pressed while saves are under way: wait for them, then post the form as that
   // button would have, so an older save never lands after the page's own.
   form.addEventListener("submit", function (event) {
-    if (submitting || (!running && waiting.size === 0)) return;
+    if (submitting) {
+      event.preventDefault(); // a second press: the first one's post is already on its way
+      return;
+    }
+    if (!running && waiting.size === 0) return;
     event.preventDefault();
     submitting = true;
     waiting.clear(); // the form's post carries these values anyway
