@@ -10,6 +10,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
+# A source checkout (and the editable install made from it) has pyproject.toml beside the
+# package; an installed wheel does not.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
 
 
 def shipped_folder(name: str) -> Path:
@@ -21,17 +24,13 @@ def shipped_folder(name: str) -> Path:
     than by a folder inside the package, which an older checkout may still hold
     (coach/static/vendor/ from before the move).
     """
-    if (PROJECT_ROOT / "pyproject.toml").is_file():
-        return PROJECT_ROOT / name
-    return PACKAGE_DIR / name
+    return PROJECT_ROOT / name if IN_CHECKOUT else PACKAGE_DIR / name
 
 
 def _default_instance() -> Path:
     """instance/ in a source checkout; for an installed wheel, Flask's own convention for an
     installed package, ``<prefix>/var/coach-instance`` (never inside site-packages)."""
-    if (PROJECT_ROOT / "pyproject.toml").is_file():
-        return PROJECT_ROOT / "instance"
-    return Path(sys.prefix) / "var" / "coach-instance"
+    return PROJECT_ROOT / "instance" if IN_CHECKOUT else Path(sys.prefix) / "var" / "coach-instance"
 
 
 DEFAULT_INSTANCE = _default_instance()
